@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * xt_PMTUFIX: the xtables target PMTUFIX, rule part.
+ *
+ * A rule names one pmtufix table of its network namespace (the tables are
+ * managed over the generic netlink family described in <linux/pmtufix.h>)
+ * and says which addresses of a packet are looked up in it:
+ *
+ *   iptables  -t mangle -A FORWARD -p tcp --syn -j PMTUFIX [--table-name NAME]
+ *                                              [--lookup src|dst|both]
+ *   ip6tables -t mangle -A FORWARD -p tcp --syn -j PMTUFIX ...
+ *
+ * struct xt_pmtufix_info is what iptables hands to the kernel.  Userspace
+ * fills everything before @priv; the kernel owns @priv.  Unknown bits in
+ * @flags and non-zero reserved fields are rejected with EINVAL, so they can
+ * be given a meaning later without changing the revision.
+ */
+#ifndef _UAPI_XT_PMTUFIX_H
+#define _UAPI_XT_PMTUFIX_H
+
+#include <linux/types.h>
+
+/* Table names: printable, no spaces, NUL-terminated, at most 31 bytes. */
+#define XT_PMTUFIX_TABLE_LEN	32
+#define XT_PMTUFIX_TABLE_DEFAULT "default"
+
+/* Which addresses of the packet are looked up. */
+enum xt_pmtufix_lookup {
+	/* Source and destination; the smaller result wins. */
+	XT_PMTUFIX_LOOKUP_BOTH = 0,
+	/* Only the source: the MSS option limits what is sent back to it. */
+	XT_PMTUFIX_LOOKUP_SRC,
+	/* Only the destination. */
+	XT_PMTUFIX_LOOKUP_DST,
+	__XT_PMTUFIX_LOOKUP_MAX
+};
+
+/* No flag is defined yet; every bit must be zero. */
+#define XT_PMTUFIX_F_ALL	0U
+
+struct xt_pmtufix_info {
+	char	table[XT_PMTUFIX_TABLE_LEN];
+	__u8	lookup;		/* enum xt_pmtufix_lookup */
+	__u8	reserved8[3];	/* must be zero */
+	__u32	flags;		/* XT_PMTUFIX_F_* */
+	__u32	reserved[2];	/* must be zero */
+
+	/* Used internally by the kernel. */
+	void	*priv __attribute__((aligned(8)));
+};
+
+#endif /* _UAPI_XT_PMTUFIX_H */

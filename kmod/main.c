@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xt_PMTUFIX: MSS clamping and path-MTU repair from per-destination
+ * encapsulation tables.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+
+#include "pmtufix.h"
+
+static int __init pmtufix_init(void)
+{
+	int ret;
+
+	ret = pmtufix_target_init();
+	if (ret < 0)
+		return ret;
+
+	pr_info("PMTUFIX " PMTUFIX_VERSION " loaded\n");
+	return 0;
+}
+
+static void __exit pmtufix_exit(void)
+{
+	pmtufix_target_uninit();
+}
+
+module_init(pmtufix_init);
+module_exit(pmtufix_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Xtables: MSS clamping and PMTU repair from encapsulation tables");
+MODULE_VERSION(PMTUFIX_VERSION);
+MODULE_ALIAS("ipt_PMTUFIX");
+MODULE_ALIAS("ip6t_PMTUFIX");
