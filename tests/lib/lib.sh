@@ -1,0 +1,186 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for the namespace scenarios of tests/netns/, in the manner of the
+# kernel's net selftests.  Source it; then for each test:
+#
+#	test_foo() {
+#		setup_ns c r s		# unique names in $c $r $s
+#		...
+#		check_eq "$want" "$got" "MSS of the SYN" || return 1
+#	}
+#	run_test "what foo shows" test_foo
+#
+# run_test runs the function in a subshell that removes its namespaces on
+# exit, buffers what it prints and shows that only on failure (or always
+# with PMTUFIX_VERBOSE=1, which also traces every command).  A test returns
+# 0 to pass, $ksft_skip to skip, anything else to fail.
+
+ksft_skip=4
+
+PMTUFIX_TOP=${PMTUFIX_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+PMTUFIX_RESULTS=${PMTUFIX_RESULTS:-/dev/null}
+SCRIPT_NAME=$(basename "$0" .sh)
+NS_LIST=()
+tests_failed=0
+
+# setup_ns NAME...: create a namespace per NAME, with loopback up, and store
+# its unique name in the variable NAME.
+setup_ns() {
+	local name ns
+
+	for name in "$@"; do
+		ns="$name-$(mktemp -u XXXXXX)"
+		ip netns add "$ns" || return 1
+		ip -n "$ns" link set lo up
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0
+		NS_LIST+=("$ns")
+		eval "$name=$ns"
+	done
+}
+
+cleanup_ns() {
+	local ns
+
+	for ns in "${NS_LIST[@]}"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	NS_LIST=()
+}
+
+err() {
+	echo "FAIL: $*" >&2
+}
+
+info() {
+	echo "$*"
+}
+
+# check_eq WANT GOT WHAT
+check_eq() {
+	[ "$1" = "$2" ] && return 0
+	err "$3: expected '$1', got '$2'"
+	return 1
+}
+
+# busywait TIMEOUT_MS CMD...: poll CMD until it succeeds or time runs out.
+busywait() {
+	local timeout_ms=$1 start now
+
+	shift
+	start=$(date +%s%3N)
+	while true; do
+		"$@" && return 0
+		now=$(date +%s%3N)
+		[ $((now - start)) -ge "$timeout_ms" ] && return 1
+		sleep 0.05
+	done
+}
+
+# listening NS PORT: a TCP socket listens on PORT in NS.
+listening() {
+	ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .
+}
+
+# require_cmd CMD...: skip the test when a command is missing.
+require_cmd() {
+	local c
+
+	for c in "$@"; do
+		command -v "$c" >/dev/null && continue
+		echo "$c not available"
+		return $ksft_skip
+	done
+}
+
+run_test() {
+	local name=$1 log rc n
+
+	shift
+	log=$(mktemp)
+	(
+		trap cleanup_ns EXIT
+		[ -n "${PMTUFIX_VERBOSE:-}" ] && set -x
+		"$@"
+	) >"$log" 2>&1
+	rc=$?
+	n=$(($(wc -l <"$PMTUFIX_RESULTS") + 1))
+	case $rc in
+	0)
+		echo "ok $n - $SCRIPT_NAME: $name"
+		echo pass >>"$PMTUFIX_RESULTS"
+		;;
+	"$ksft_skip")
+		echo "ok $n - $SCRIPT_NAME: $name # SKIP $(tail -n 1 "$log")"
+		echo skip >>"$PMTUFIX_RESULTS"
+		;;
+	*)
+		echo "not ok $n - $SCRIPT_NAME: $name"
+		echo fail >>"$PMTUFIX_RESULTS"
+		tests_failed=1
+		;;
+	esac
+	if [ $rc -ne 0 ] && [ $rc -ne "$ksft_skip" ] ||
+	   [ -n "${PMTUFIX_VERBOSE:-}" ]; then
+		sed 's/^/#   /' "$log"
+	fi
+	rm -f "$log"
+	return 0
+}
+
+# The test file's exit status: 1 if any test failed.
+exit_status() {
+	return $tests_failed
+}
+
+# Topology shared by most scenarios:
+#
+#   client ($c)               router ($r)                server ($s)
+#   veth0 -------------------- veth0    veth1 ---------------- veth0
+#   10.0.1.2/24          10.0.1.1/24    10.0.2.1/24          10.0.2.2/24
+#   fd00:1::2/64          fd00:1::1/64  fd00:2::1/64          fd00:2::2/64
+#
+# The link MTUs are 1500 unless given: topo_crs [CLIENT_MTU [SERVER_MTU]].
+topo_crs() {
+	local mtu_c=${1:-1500} mtu_s=${2:-1500}
+
+	setup_ns c r s || return 1
+	ip link add veth0 netns "$c" mtu "$mtu_c" type veth \
+		peer name veth0 netns "$r" mtu "$mtu_c" || return 1
+	ip link add veth1 netns "$r" mtu "$mtu_s" type veth \
+		peer name veth0 netns "$s" mtu "$mtu_s" || return 1
+
+	ip -n "$c" addr add 10.0.1.2/24 dev veth0
+	ip -n "$c" addr add fd00:1::2/64 dev veth0 nodad
+	ip -n "$r" addr add 10.0.1.1/24 dev veth0
+	ip -n "$r" addr add fd00:1::1/64 dev veth0 nodad
+	ip -n "$r" addr add 10.0.2.1/24 dev veth1
+	ip -n "$r" addr add fd00:2::1/64 dev veth1 nodad
+	ip -n "$s" addr add 10.0.2.2/24 dev veth0
+	ip -n "$s" addr add fd00:2::2/64 dev veth0 nodad
+	for ns in "$c" "$r" "$s"; do
+		ip -n "$ns" link set veth0 up
+	done
+	ip -n "$r" link set veth1 up
+	ip -n "$c" route add default via 10.0.1.1
+	ip -n "$c" -6 route add default via fd00:1::1
+	ip -n "$s" route add default via 10.0.2.1
+	ip -n "$s" -6 route add default via fd00:2::1
+	ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv6.conf.all.forwarding=1
+}
+
+# tcp_roundtrip CLIENT_NS SERVER_NS ADDR PORT BYTES: the client sends BYTES
+# to a server at ADDR:PORT that answers with their count and digest.
+tcp_roundtrip() {
+	local cns=$1 sns=$2 addr=$3 port=$4 bytes=$5 tool
+
+	tool=$PMTUFIX_TOP/tests/lib/tcpx.py
+	ip netns exec "$sns" python3 "$tool" serve "$port" &
+	busywait 5000 listening "$sns" "$port" || {
+		err "no server listening on port $port"
+		return 1
+	}
+	ip netns exec "$cns" python3 "$tool" send "$addr" "$port" "$bytes"
+}

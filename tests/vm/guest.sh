@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# PID 1 of the test VM, on the host's root shared read-only.  Runs the
+# namespace suite, then checks that the module unloads and that the kernel
+# logged nothing bad.  Prints "PMTUFIX-VM: success" only if all of that
+# holds, then powers the VM off.
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/tmp TERM=dumb LC_ALL=C.UTF-8 PYTHONDONTWRITEBYTECODE=1
+
+arg() {
+	sed -n "s/.*pmtufix_vm\.$1=\([^ ]*\).*/\1/p" /proc/cmdline
+}
+
+top=$(arg top)
+reasons=()
+
+poweroff_now() {
+	sync
+	echo o >/proc/sysrq-trigger
+	sleep 60
+}
+trap poweroff_now EXIT
+
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /var/tmp 2>/dev/null
+hostname pmtufix-vm
+ip link set lo up
+
+xtlibdir=$(pkg-config --variable=xtlibdir xtables 2>/dev/null)
+export XTABLES_LIBDIR=$top/userspace/libxt:${xtlibdir:-/usr/lib/x86_64-linux-gnu/xtables}
+export PMTUFIX_TOP=$top
+export PATH=$top/userspace/pmtufix:$PATH
+[ "$(arg verbose)" = 1 ] && export PMTUFIX_VERBOSE=1
+
+echo "# kernel $(uname -r), $(nproc) CPUs"
+
+if modprobe xt_PMTUFIX; then
+	"$top/tests/vm/suite.sh" "$(arg pattern)" || reasons+=("tests failed")
+else
+	reasons+=("modprobe xt_PMTUFIX failed")
+fi
+
+# The scenarios delete their namespaces; the rules in them go with the
+# namespace cleanup, which runs asynchronously.
+for t in iptables-legacy ip6tables-legacy iptables-nft ip6tables-nft; do
+	"$t" -t mangle -F 2>/dev/null
+done
+nft flush ruleset 2>/dev/null
+for _ in $(seq 100); do
+	[ "$(cat /sys/module/xt_PMTUFIX/refcnt 2>/dev/null)" = 0 ] && break
+	sleep 0.1
+done
+if [ -d /sys/module/xt_PMTUFIX ] && ! rmmod xt_PMTUFIX; then
+	reasons+=("rmmod xt_PMTUFIX failed (refcnt $(cat /sys/module/xt_PMTUFIX/refcnt))")
+fi
+
+bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|Slab cache still has objects|general protection fault|UBSAN:|KASAN:|refcount_t:|list_(add|del) corruption')
+if [ -n "$bad" ]; then
+	echo "# kernel log:"
+	dmesg | sed 's/^/#   /'
+	reasons+=("the kernel logged errors")
+fi
+
+if [ ${#reasons[@]} -eq 0 ]; then
+	echo "PMTUFIX-VM: success"
+else
+	echo "PMTUFIX-VM: failure ($(IFS=';'; echo "${reasons[*]}"))"
+fi

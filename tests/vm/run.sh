@@ -1,0 +1,236 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boots Debian's own kernels under QEMU (software emulation) and runs the
+# namespace scenarios of tests/netns/ against xt_PMTUFIX.ko built for each.
+#
+#   host                                    guest (one per kernel)
+#   ----                                    ----------------------
+#   apt-get download linux-image-<abi>      busybox initramfs: insmod virtio
+#   dpkg-deb -x into build/vm/<abi>/root      and 9p, mount the host's / (ro)
+#   build the module against                switch_root into it, modules from
+#     /usr/src/linux-headers-<abi>            build/vm/<abi>/root (9p)
+#   depmod, initramfs, qemu ------------->  tests/vm/guest.sh as PID 1:
+#                                             the suite, rmmod, dmesg scan,
+#   verdict from the console log  <-------    "PMTUFIX-VM: success" or not
+#
+# A kernel passes only when the guest printed the success line, the console
+# shows no WARNING/BUG/Oops/leak line and QEMU did not time out.
+#
+# Usage: tests/vm/run.sh [-k 6.1|6.12|all] [-t PATTERN] [-T SECONDS] [-s DIR] [-v]
+#   -k  kernels to boot (default: all)
+#   -s  build the module from the sources in DIR (default: this checkout)
+#   -t  run only the scenarios whose file name matches PATTERN (a glob)
+#   -T  time limit of one boot, in seconds (default 900)
+#   -v  show every command the scenarios run
+
+set -eu
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out=${PMTUFIX_BUILD:-$top/build}/vm
+kernels=all
+pattern='*'
+limit=900
+srcdir=$top
+verbose=0
+
+usage() {
+	sed -n 's/^# \{0,1\}//; /^Usage:/,/^$/p' "$0" >&2
+	exit 2
+}
+
+while getopts k:t:T:s:vh opt; do
+	case $opt in
+	s) srcdir=$(cd "$OPTARG" && pwd) ;;
+	k) kernels=$OPTARG ;;
+	t) pattern=$OPTARG ;;
+	T) limit=$OPTARG ;;
+	v) verbose=1 ;;
+	*) usage ;;
+	esac
+done
+[ "$kernels" = all ] && kernels="6.1 6.12"
+
+case $top in
+*[[:space:]]*)
+	echo "vm: the checkout path must not contain spaces: $top" >&2
+	exit 1 ;;
+esac
+
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+
+log() { printf 'vm: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+# The image metapackage of a kernel line, e.g. linux-image-6.12-amd64.
+meta_of() {
+	case $1 in
+	6.1) echo linux-image-amd64 ;;
+	6.12) echo linux-image-6.12-amd64 ;;
+	*) die "unknown kernel line '$1' (known: 6.1, 6.12)" ;;
+	esac
+}
+
+# The ABI name the metapackage currently points to, e.g. 6.1.0-56-amd64.
+resolve_abi() {
+	local meta abi
+
+	meta=$(meta_of "$1")
+	abi=$(apt-cache depends "$meta" 2>/dev/null |
+	      sed -n 's/^ *|\{0,1\}Depends: linux-image-\(.*-amd64\)$/\1/p' |
+	      head -n 1)
+	[ -n "$abi" ] || die "cannot resolve $meta: run apt-get update"
+	echo "$abi"
+}
+
+# The kernel image package, unpacked under build/vm/<abi>/root, not installed.
+fetch_kernel() {
+	local abi=$1 dir=$out/$1 deb
+
+	[ -f "$dir/root/boot/vmlinuz-$abi" ] && return 0
+	mkdir -p "$out/cache"
+	deb=$(ls "$out/cache/linux-image-${abi}_"*.deb 2>/dev/null | head -n 1)
+	if [ -z "$deb" ]; then
+		log "downloading linux-image-$abi"
+		(cd "$out/cache" && apt-get download -q "linux-image-$abi" \
+			>/dev/null 2>&1) || die "apt-get download linux-image-$abi failed"
+		deb=$(ls "$out/cache/linux-image-${abi}_"*.deb | head -n 1)
+	fi
+	rm -rf "$dir/root" "$dir/root.tmp"
+	mkdir -p "$dir/root.tmp"
+	dpkg-deb -x "$deb" "$dir/root.tmp"
+	mv "$dir/root.tmp" "$dir/root"
+}
+
+ensure_headers() {
+	local abi=$1
+
+	[ -f "/usr/src/linux-headers-$abi/Makefile" ] && return 0
+	log "installing linux-headers-$abi"
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+		--no-install-recommends "linux-headers-$abi" >/dev/null ||
+		die "apt-get install linux-headers-$abi failed"
+}
+
+# Out-of-tree builds for two kernels cannot share one object tree: build a
+# copy of the sources per kernel.  W=1 and sparse (C=2); any compiler or
+# sparse warning fails.
+build_module() {
+	local abi=$1 src=$out/$1/src mods
+
+	rm -rf "$src"
+	mkdir -p "$src"
+	cp -a "$srcdir/Kbuild" "$srcdir/VERSION" "$srcdir/kmod" \
+		"$srcdir/include" "$src/"
+	log "building xt_PMTUFIX.ko for $abi"
+	if ! make -s -C "/usr/src/linux-headers-$abi" M="$src" W=1 C=2 modules \
+		>"$src/build.log" 2>&1; then
+		cat "$src/build.log" >&2
+		die "module build failed for $abi"
+	fi
+	if grep -Eq 'warning:|error:' "$src/build.log"; then
+		cat "$src/build.log" >&2
+		die "module build for $abi has warnings"
+	fi
+
+	mods=$out/$abi/root/lib/modules/$abi
+	mkdir -p "$mods/updates"
+	cp "$src/xt_PMTUFIX.ko" "$mods/updates/"
+	depmod -b "$out/$abi/root" "$abi"
+}
+
+# busybox, the modules that mount the host's root, and tests/vm/init.
+build_initramfs() {
+	local abi=$1 dir=$out/$1 stage=$out/$1/initramfs path name n=0
+
+	rm -rf "$stage"
+	mkdir -p "$stage/bin" "$stage/modules"
+	cp /bin/busybox "$stage/bin/"
+	cp "$top/tests/vm/init" "$stage/init"
+	chmod 0755 "$stage/init"
+	modprobe -d "$dir/root" -S "$abi" -a --show-depends \
+		virtio_pci 9pnet_virtio 9p |
+	awk '$1 == "insmod" && !seen[$2]++ { print $2 }' |
+	while read -r path; do
+		n=$((n + 1))
+		name=$(printf '%02d-%s' "$n" "$(basename "$path")")
+		case $path in
+		*.xz) xz -dc "$path" >"$stage/modules/${name%.xz}" ;;
+		*.zst) zstd -qdc "$path" >"$stage/modules/${name%.zst}" ;;
+		*) cp "$path" "$stage/modules/$name" ;;
+		esac
+	done
+	(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) \
+		>"$dir/initramfs.cpio.gz"
+}
+
+boot() {
+	local abi=$1 dir=$out/$1 rc cmdline
+
+	cmdline="console=ttyS0 loglevel=5 panic=-1 panic_on_warn=1 oops=panic"
+	cmdline+=" mitigations=off"
+	cmdline+=" pmtufix_vm.top=$top pmtufix_vm.abi=$abi"
+	cmdline+=" pmtufix_vm.pattern=$pattern pmtufix_vm.verbose=$verbose"
+
+	log "booting $abi"
+	set +e
+	timeout --foreground "$limit" qemu-system-x86_64 \
+		-nodefaults -no-user-config -accel tcg -cpu max -smp 2 -m 2048 \
+		-display none -serial stdio -no-reboot \
+		-kernel "$dir/root/boot/vmlinuz-$abi" \
+		-initrd "$dir/initramfs.cpio.gz" \
+		-append "$cmdline" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs "local,path=$dir/root/lib/modules/$abi,mount_tag=kmods,security_model=none,readonly=on,multidevs=remap" \
+		</dev/null 2>&1 | tr -d '\r' | tee "$dir/console.log"
+	rc=${PIPESTATUS[0]}
+	set -e
+	return "$rc"
+}
+
+verdict() {
+	local abi=$1 rc=$2 log=$out/$1/console.log bad
+
+	if [ "$rc" = 124 ]; then
+		log "$abi: FAIL: no verdict within ${limit}s (hang)"
+		return 1
+	fi
+	bad=$(grep -E 'WARNING:|BUG:|Oops|Kernel panic|Slab cache still has objects|general protection fault|UBSAN:|KASAN:' "$log" || true)
+	if [ -n "$bad" ]; then
+		log "$abi: FAIL: the kernel complained:"
+		printf '%s\n' "$bad" >&2
+		return 1
+	fi
+	if ! grep -q '^PMTUFIX-VM: success' "$log"; then
+		log "$abi: FAIL: $(grep '^PMTUFIX-VM:' "$log" || echo 'the guest gave no verdict')"
+		return 1
+	fi
+	log "$abi: PASS"
+}
+
+"$top/tests/deps.sh" test
+make -s -C "$top/userspace" >/dev/null
+
+failed=0
+summary=()
+for k in $kernels; do
+	abi=$(resolve_abi "$k")
+	fetch_kernel "$abi"
+	ensure_headers "$abi"
+	build_module "$abi"
+	build_initramfs "$abi"
+	start=$(date +%s)
+	rc=0
+	boot "$abi" || rc=$?
+	secs=$(($(date +%s) - start))
+	if verdict "$abi" "$rc"; then
+		summary+=("PASS $abi (${secs}s)")
+	else
+		summary+=("FAIL $abi (${secs}s)")
+		failed=1
+	fi
+done
+
+printf 'vm: %s\n' "${summary[@]}" >&2
+exit $failed
