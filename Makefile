@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+#   make                  the module (against KDIR) and the userspace parts
+#   make module           xt_PMTUFIX.ko against KDIR
+#   make userspace        pmtufix and libxt_PMTUFIX.so
+#   make check            unit tests of the pure core, with ASan and UBSan
+#   make vm               the namespace suite in QEMU on every Debian kernel
+#   make oracle           check that the VM suite catches a broken module
+#   make demo             boot the newest kernel and show a scenario step by step
+#   make test             everything CI runs: deps, build, check, style, vm, oracle
+#   make style / sparse   checkpatch and sparse on the kernel code
+#   make install / dkms-install
+
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+PREFIX ?= /usr
+DESTDIR ?=
+VERSION := $(shell cat VERSION)
+BUILD := build
+
+UNIT_CC ?= gcc
+UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror \
+	       -fsanitize=address,undefined -fno-sanitize-recover=all \
+	       -fno-omit-frame-pointer -Ikmod -Itests/unit -Iinclude/uapi
+CORE_SRCS := $(wildcard kmod/core/*.c)
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
+
+all: module userspace
+
+module:
+	@if [ -f "$(KDIR)/Makefile" ]; then \
+		$(MAKE) -C "$(KDIR)" M="$(CURDIR)" modules; \
+	else \
+		echo "No kernel headers for $(KVER) in $(KDIR): the module is not built."; \
+		echo "Install linux-headers-$(KVER), or give KDIR=/usr/src/linux-headers-<version>."; \
+	fi
+
+userspace:
+	$(MAKE) -C userspace
+
+$(BUILD)/unit/%: tests/unit/%.c $(CORE_SRCS) $(wildcard kmod/core/*.h) tests/unit/unit.h
+	@mkdir -p $(@D)
+	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS)
+
+check: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do $$t; done
+
+deps:
+	tests/deps.sh test
+
+vm:
+	tests/vm/run.sh
+
+oracle:
+	tests/vm/oracle.sh
+
+demo: deps userspace
+	tests/vm/run.sh -k 6.12 -t basic -v
+
+test: deps userspace check style vm oracle
+
+KERNEL_SOURCE ?= /usr/src/linux-source-6.12.tar.xz
+CHECKPATCH := $(BUILD)/checkpatch/checkpatch.pl
+
+$(CHECKPATCH):
+	@[ -f $(KERNEL_SOURCE) ] || { echo "$(KERNEL_SOURCE) missing: apt-get install linux-source-6.12"; exit 1; }
+	@mkdir -p $(@D)
+	tar -xJf $(KERNEL_SOURCE) -C $(@D) --strip-components=2 --wildcards \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+	@touch $@
+
+# checkpatch as for a netfilter submission; any warning fails.
+style: $(CHECKPATCH)
+	$(CHECKPATCH) --no-tree --terse --show-types -f \
+		$(wildcard kmod/*.[ch] kmod/core/*.[ch] include/uapi/linux/*.h)
+
+sparse:
+	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" C=2 CF="-D__CHECK_ENDIAN__" modules
+
+install: userspace
+	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	@if [ -f xt_PMTUFIX.ko ]; then $(MAKE) -C "$(KDIR)" M="$(CURDIR)" modules_install; fi
+
+dkms-install:
+	install -d $(DESTDIR)/usr/src/pmtufix-$(VERSION)
+	cp -a Kbuild VERSION kmod include $(DESTDIR)/usr/src/pmtufix-$(VERSION)/
+	sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DESTDIR)/usr/src/pmtufix-$(VERSION)/dkms.conf
+
+clean:
+	@if [ -f "$(KDIR)/Makefile" ]; then $(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean; fi
+	$(MAKE) -C userspace clean
+	rm -rf $(BUILD)/unit
+
+.PHONY: all module userspace check deps vm oracle demo test style sparse install dkms-install clean
