@@ -7,7 +7,7 @@
  * and says which addresses of a packet are looked up in it:
  *
  *   iptables  -t mangle -A FORWARD -p tcp --syn -j PMTUFIX [--table-name NAME]
- *                                              [--lookup src|dst|both]
+ *                     [--lookup src|dst|both] [--missing-mss insert|ignore]
  *   ip6tables -t mangle -A FORWARD -p tcp --syn -j PMTUFIX ...
  *
  * struct xt_pmtufix_info is what iptables hands to the kernel.  Userspace
@@ -35,8 +35,14 @@ enum xt_pmtufix_lookup {
 	__XT_PMTUFIX_LOOKUP_MAX
 };
 
-/* No flag is defined yet; every bit must be zero. */
-#define XT_PMTUFIX_F_ALL	0U
+/*
+ * A SYN without an MSS option: by default, as xt_TCPMSS does, an option
+ * carrying min(MSS, 536) (IPv4) or min(MSS, 1220) (IPv6) is inserted when
+ * the header has room and the SYN carries no data.  With this flag
+ * (--missing-mss ignore) such SYNs are left alone.
+ */
+#define XT_PMTUFIX_F_MISSING_IGNORE	(1U << 0)
+#define XT_PMTUFIX_F_ALL		XT_PMTUFIX_F_MISSING_IGNORE
 
 struct xt_pmtufix_info {
 	char	table[XT_PMTUFIX_TABLE_LEN];

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Longest-prefix match over an immutable table.
+ *
+ * The prefixes of one family, sorted and unique, are turned once (at load
+ * time) into the disjoint address ranges they define: each range starts at
+ * an address and maps to the index of the longest prefix covering it, or
+ * PMTUFIX_LPM_NONE.  A lookup is one binary search over the range starts.
+ * n prefixes give at most 2n + 1 ranges.
+ *
+ * Addresses are host-order integers: u32 for IPv4, struct pmtufix_u128 for
+ * IPv6 (hi holds the first 8 bytes).
+ */
+#ifndef _PMTUFIX_CORE_LPM_H
+#define _PMTUFIX_CORE_LPM_H
+
+#include "types.h"
+
+#define PMTUFIX_LPM_NONE	0xffffffffU
+
+struct pmtufix_u128 {
+	u64 hi, lo;
+};
+
+struct pmtufix_pfx4 {
+	u32 addr;	/* bits past plen are zero */
+	u8 plen;	/* 0..32 */
+};
+
+struct pmtufix_pfx6 {
+	struct pmtufix_u128 addr;
+	u8 plen;	/* 0..128 */
+};
+
+struct pmtufix_lpm4 {
+	u32 n;		/* ranges */
+	u32 *start;	/* n range starts, ascending, start[0] == 0 */
+	u32 *value;	/* n prefix indexes or PMTUFIX_LPM_NONE */
+};
+
+struct pmtufix_lpm6 {
+	u32 n;
+	struct pmtufix_u128 *start;
+	u32 *value;
+};
+
+/* Most ranges pmtufix_lpm*_build() writes for @n prefixes. */
+static inline size_t pmtufix_lpm_max_ranges(size_t n)
+{
+	return 2 * n + 1;
+}
+
+/*
+ * Order of prefixes in a table: by address, then shorter first (so a
+ * prefix comes before the prefixes it contains).  <0, 0, >0 like memcmp.
+ */
+int pmtufix_pfx4_cmp(const struct pmtufix_pfx4 *a, const struct pmtufix_pfx4 *b);
+int pmtufix_pfx6_cmp(const struct pmtufix_pfx6 *a, const struct pmtufix_pfx6 *b);
+
+/*
+ * Builds the ranges of @n prefixes sorted by pmtufix_pfx*_cmp() without
+ * duplicates; range values are indexes into @pfx.  t->start and t->value
+ * must have room for pmtufix_lpm_max_ranges(n) elements; t->n is set.
+ */
+void pmtufix_lpm4_build(struct pmtufix_lpm4 *t,
+			const struct pmtufix_pfx4 *pfx, u32 n);
+void pmtufix_lpm6_build(struct pmtufix_lpm6 *t,
+			const struct pmtufix_pfx6 *pfx, u32 n);
+
+/* The index of the longest prefix covering @addr, or PMTUFIX_LPM_NONE. */
+u32 pmtufix_lpm4_lookup(const struct pmtufix_lpm4 *t, u32 addr);
+u32 pmtufix_lpm6_lookup(const struct pmtufix_lpm6 *t,
+			const struct pmtufix_u128 *addr);
+
+/* Network-order bytes to the host-order forms above, and back. */
+u32 pmtufix_addr4_from_bytes(const u8 *p);
+struct pmtufix_u128 pmtufix_addr6_from_bytes(const u8 *p);
+void pmtufix_addr4_to_bytes(u32 a, u8 *p);
+void pmtufix_addr6_to_bytes(const struct pmtufix_u128 *a, u8 *p);
+
+#endif /* _PMTUFIX_CORE_LPM_H */
