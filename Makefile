@@ -4,6 +4,7 @@
 #   make module           xt_PMTUFIX.ko against KDIR
 #   make userspace        pmtufix and libxt_PMTUFIX.so
 #   make check            unit tests of the pure core, with ASan and UBSan
+#   make bench            benchmarks: figures and ratios, no pass/fail
 #   make vm               the namespace suite in QEMU on every Debian kernel
 #   make oracle           check that the VM suite catches a broken module
 #   make demo             boot the newest kernel and show a scenario step by step
@@ -44,6 +45,15 @@ $(BUILD)/unit/%: tests/unit/%.c $(CORE_SRCS) $(wildcard kmod/core/*.h) tests/uni
 
 check: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do $$t; done
+
+BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ikmod -Iinclude/uapi
+
+$(BUILD)/bench/%: tests/bench/%.c $(CORE_SRCS) $(wildcard kmod/core/*.h)
+	@mkdir -p $(@D)
+	$(UNIT_CC) $(BENCH_CFLAGS) -o $@ $< $(CORE_SRCS)
+
+bench: $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
+	@set -e; for b in $^; do $$b $(BENCH_ARGS); done
 
 deps:
 	tests/deps.sh test
@@ -87,9 +97,14 @@ dkms-install:
 	cp -a Kbuild VERSION kmod include $(DESTDIR)/usr/src/pmtufix-$(VERSION)/
 	sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DESTDIR)/usr/src/pmtufix-$(VERSION)/dkms.conf
 
+# Not kbuild's clean: with M= it deletes every *.ko below this directory,
+# the kernels unpacked under build/vm/ included.
 clean:
-	@if [ -f "$(KDIR)/Makefile" ]; then $(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean; fi
+	rm -f xt_PMTUFIX.ko xt_PMTUFIX.mod xt_PMTUFIX.mod.c xt_PMTUFIX.o \
+		modules.order Module.symvers .module-common.o
+	find . -path ./build -prune -o \( -name '*.o' -o -name '.*.cmd' \) \
+		-type f -print | xargs -r rm -f
 	$(MAKE) -C userspace clean
-	rm -rf $(BUILD)/unit
+	rm -rf $(BUILD)/unit $(BUILD)/bench
 
-.PHONY: all module userspace check deps vm oracle demo test style sparse install dkms-install clean
+.PHONY: all module userspace check bench deps vm oracle demo test style sparse install dkms-install clean

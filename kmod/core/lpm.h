@@ -6,7 +6,12 @@
  * time) into the disjoint address ranges they define: each range starts at
  * an address and maps to the index of the longest prefix covering it, or
  * PMTUFIX_LPM_NONE.  A lookup is one binary search over the range starts.
- * n prefixes give at most 2n + 1 ranges.
+ * n prefixes give at most 2n + 1 ranges, and adjacent ranges never share a
+ * value, so the table is the smallest one that answers like the prefixes.
+ *
+ * A table is built once into arrays its owner allocated and is never
+ * changed afterwards: readers need no locks, a new table replaces an old one
+ * whole.  A zeroed struct is a valid table that matches nothing.
  *
  * Addresses are host-order integers: u32 for IPv4, struct pmtufix_u128 for
  * IPv6 (hi holds the first 8 bytes).
@@ -17,6 +22,9 @@
 #include "types.h"
 
 #define PMTUFIX_LPM_NONE	0xffffffffU
+
+/* Most prefixes in one table: keeps 2n + 1 and every index below NONE. */
+#define PMTUFIX_LPM_MAX_PREFIXES	0x7fffffffU
 
 struct pmtufix_u128 {
 	u64 hi, lo;
@@ -61,10 +69,15 @@ int pmtufix_pfx6_cmp(const struct pmtufix_pfx6 *a, const struct pmtufix_pfx6 *b)
  * Builds the ranges of @n prefixes sorted by pmtufix_pfx*_cmp() without
  * duplicates; range values are indexes into @pfx.  t->start and t->value
  * must have room for pmtufix_lpm_max_ranges(n) elements; t->n is set.
+ * O(n) time, no allocation, a few hundred bytes of stack.
+ *
+ * Returns false, leaving a table that matches nothing, when the prefixes
+ * are not sorted and unique, a length is out of range, an address has bits
+ * set past its length, or @n is above PMTUFIX_LPM_MAX_PREFIXES.
  */
-void pmtufix_lpm4_build(struct pmtufix_lpm4 *t,
+bool pmtufix_lpm4_build(struct pmtufix_lpm4 *t,
 			const struct pmtufix_pfx4 *pfx, u32 n);
-void pmtufix_lpm6_build(struct pmtufix_lpm6 *t,
+bool pmtufix_lpm6_build(struct pmtufix_lpm6 *t,
 			const struct pmtufix_pfx6 *pfx, u32 n);
 
 /* The index of the longest prefix covering @addr, or PMTUFIX_LPM_NONE. */

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Prefixes to ranges, and the lookup over them.
+ *
+ * The build sweeps the prefixes in address order, shorter first, keeping
+ * the chain of prefixes that contain the current address on a stack.  A
+ * prefix opens a range at its first address; when the sweep passes its last
+ * address, the range after it belongs to the prefix below it on the stack.
+ * Ranges are appended in non-decreasing start order; a range made empty by
+ * a later one starting at the same address is overwritten in place.
+ *
+ * That leaves no adjacent ranges with equal values to merge: a prefix's
+ * first range carries an index not used before it, and the range after a
+ * prefix carries the prefix around it, while the address just before
+ * belongs to the prefix left or to one inside it.  Overwriting an empty
+ * range does not change what precedes its start.
+ *
+ * Prefixes on the stack nest strictly, so it never holds more than one
+ * prefix per length: 33 for IPv4, 129 for IPv6.
+ */
+#include "lpm.h"
+
+#define LPM4_DEPTH	33
+#define LPM6_DEPTH	129
+
+/* The low bits of a 64-bit word past the first @plen; @plen may exceed 64. */
+static u64 host_bits64(unsigned int plen)
+{
+	return plen >= 64 ? 0 : ~0ULL >> plen;
+}
+
+/* As if the address were the low half of a 64-bit word: no shift by 32. */
+static u32 pfx4_hostmask(const struct pmtufix_pfx4 *p)
+{
+	return (u32)host_bits64(p->plen + 32);
+}
+
+static bool pfx4_valid(const struct pmtufix_pfx4 *p)
+{
+	return p->plen <= 32 && !(p->addr & pfx4_hostmask(p));
+}
+
+static u32 pfx4_last(const struct pmtufix_pfx4 *p)
+{
+	return p->addr | pfx4_hostmask(p);
+}
+
+static struct pmtufix_u128 pfx6_hostmask(const struct pmtufix_pfx6 *p)
+{
+	struct pmtufix_u128 m;
+
+	m.hi = host_bits64(p->plen);
+	m.lo = host_bits64(p->plen > 64 ? p->plen - 64 : 0);
+	return m;
+}
+
+static bool pfx6_valid(const struct pmtufix_pfx6 *p)
+{
+	struct pmtufix_u128 m = pfx6_hostmask(p);
+
+	return p->plen <= 128 && !(p->addr.hi & m.hi) && !(p->addr.lo & m.lo);
+}
+
+static struct pmtufix_u128 pfx6_last(const struct pmtufix_pfx6 *p)
+{
+	struct pmtufix_u128 m = pfx6_hostmask(p);
+
+	m.hi |= p->addr.hi;
+	m.lo |= p->addr.lo;
+	return m;
+}
+
+static bool u128_eq(const struct pmtufix_u128 *a, const struct pmtufix_u128 *b)
+{
+	return a->hi == b->hi && a->lo == b->lo;
+}
+
+static bool u128_lt(const struct pmtufix_u128 *a, const struct pmtufix_u128 *b)
+{
+	return a->hi < b->hi || (a->hi == b->hi && a->lo < b->lo);
+}
+
+int pmtufix_pfx4_cmp(const struct pmtufix_pfx4 *a, const struct pmtufix_pfx4 *b)
+{
+	if (a->addr != b->addr)
+		return a->addr < b->addr ? -1 : 1;
+	return (int)a->plen - (int)b->plen;
+}
+
+int pmtufix_pfx6_cmp(const struct pmtufix_pfx6 *a, const struct pmtufix_pfx6 *b)
+{
+	if (!u128_eq(&a->addr, &b->addr))
+		return u128_lt(&a->addr, &b->addr) ? -1 : 1;
+	return (int)a->plen - (int)b->plen;
+}
+
+/* Starts a range at @start mapping to @val; starts never decrease. */
+static void lpm4_emit(struct pmtufix_lpm4 *t, u32 start, u32 val)
+{
+	if (t->start[t->n - 1] != start) {
+		t->start[t->n] = start;
+		t->n++;
+	}
+	t->value[t->n - 1] = val;
+}
+
+static void lpm6_emit(struct pmtufix_lpm6 *t, const struct pmtufix_u128 *start,
+		      u32 val)
+{
+	if (!u128_eq(&t->start[t->n - 1], start)) {
+		t->start[t->n] = *start;
+		t->n++;
+	}
+	t->value[t->n - 1] = val;
+}
+
+/* The sweep passes the end of @p: @outer owns what follows. */
+static void lpm4_close(struct pmtufix_lpm4 *t, const struct pmtufix_pfx4 *p,
+		       u32 outer)
+{
+	u32 last = pfx4_last(p);
+
+	if (last != 0xffffffffU)
+		lpm4_emit(t, last + 1, outer);
+}
+
+static void lpm6_close(struct pmtufix_lpm6 *t, const struct pmtufix_pfx6 *p,
+		       u32 outer)
+{
+	struct pmtufix_u128 next = pfx6_last(p);
+
+	if (next.hi == ~0ULL && next.lo == ~0ULL)
+		return;
+	next.lo++;
+	if (!next.lo)
+		next.hi++;
+	lpm6_emit(t, &next, outer);
+}
+
+static void lpm4_clear(struct pmtufix_lpm4 *t)
+{
+	t->start[0] = 0;
+	t->value[0] = PMTUFIX_LPM_NONE;
+	t->n = 1;
+}
+
+static void lpm6_clear(struct pmtufix_lpm6 *t)
+{
+	t->start[0].hi = 0;
+	t->start[0].lo = 0;
+	t->value[0] = PMTUFIX_LPM_NONE;
+	t->n = 1;
+}
+
+bool pmtufix_lpm4_build(struct pmtufix_lpm4 *t,
+			const struct pmtufix_pfx4 *pfx, u32 n)
+{
+	u32 stack[LPM4_DEPTH];
+	u32 depth = 0, i;
+
+	lpm4_clear(t);
+	if (n > PMTUFIX_LPM_MAX_PREFIXES)
+		return false;
+	for (i = 0; i < n; i++) {
+		const struct pmtufix_pfx4 *p = &pfx[i];
+
+		if (!pfx4_valid(p) ||
+		    (i && pmtufix_pfx4_cmp(&pfx[i - 1], p) >= 0)) {
+			lpm4_clear(t);
+			return false;
+		}
+		while (depth && pfx4_last(&pfx[stack[depth - 1]]) < p->addr) {
+			depth--;
+			lpm4_close(t, &pfx[stack[depth]],
+				   depth ? stack[depth - 1] : PMTUFIX_LPM_NONE);
+		}
+		lpm4_emit(t, p->addr, i);
+		stack[depth++] = i;
+	}
+	while (depth) {
+		depth--;
+		lpm4_close(t, &pfx[stack[depth]],
+			   depth ? stack[depth - 1] : PMTUFIX_LPM_NONE);
+	}
+	return true;
+}
+
+/* Whether @p ends before @addr. */
+static bool pfx6_before(const struct pmtufix_pfx6 *p,
+			const struct pmtufix_u128 *addr)
+{
+	struct pmtufix_u128 last = pfx6_last(p);
+
+	return u128_lt(&last, addr);
+}
+
+bool pmtufix_lpm6_build(struct pmtufix_lpm6 *t,
+			const struct pmtufix_pfx6 *pfx, u32 n)
+{
+	u32 stack[LPM6_DEPTH];
+	u32 depth = 0, i;
+
+	lpm6_clear(t);
+	if (n > PMTUFIX_LPM_MAX_PREFIXES)
+		return false;
+	for (i = 0; i < n; i++) {
+		const struct pmtufix_pfx6 *p = &pfx[i];
+
+		if (!pfx6_valid(p) ||
+		    (i && pmtufix_pfx6_cmp(&pfx[i - 1], p) >= 0)) {
+			lpm6_clear(t);
+			return false;
+		}
+		while (depth && pfx6_before(&pfx[stack[depth - 1]], &p->addr)) {
+			depth--;
+			lpm6_close(t, &pfx[stack[depth]],
+				   depth ? stack[depth - 1] : PMTUFIX_LPM_NONE);
+		}
+		lpm6_emit(t, &p->addr, i);
+		stack[depth++] = i;
+	}
+	while (depth) {
+		depth--;
+		lpm6_close(t, &pfx[stack[depth]],
+			   depth ? stack[depth - 1] : PMTUFIX_LPM_NONE);
+	}
+	return true;
+}
+
+/*
+ * The last range starting at or below @addr.  start[0] is 0, so there is
+ * one.  Every address takes the same ceil(log2(n)) steps, each halving the
+ * candidates.  Kept as a plain comparison: forcing the IPv6 step free of
+ * branches made lookups in large tables several times slower, as the loads
+ * of the next step then wait for the comparison.
+ */
+u32 pmtufix_lpm4_lookup(const struct pmtufix_lpm4 *t, u32 addr)
+{
+	const u32 *start = t->start;
+	u32 base = 0, n = t->n;
+
+	if (!n)
+		return PMTUFIX_LPM_NONE;
+	while (n > 1) {
+		u32 half = n >> 1;
+
+		if (start[base + half] <= addr)
+			base += half;
+		n -= half;
+	}
+	return t->value[base];
+}
+
+u32 pmtufix_lpm6_lookup(const struct pmtufix_lpm6 *t,
+			const struct pmtufix_u128 *addr)
+{
+	const struct pmtufix_u128 *start = t->start;
+	u64 hi = addr->hi, lo = addr->lo;
+	u32 base = 0, n = t->n;
+
+	if (!n)
+		return PMTUFIX_LPM_NONE;
+	while (n > 1) {
+		u32 half = n >> 1;
+		const struct pmtufix_u128 *s = &start[base + half];
+
+		if (s->hi < hi || (s->hi == hi && s->lo <= lo))
+			base += half;
+		n -= half;
+	}
+	return t->value[base];
+}
+
+u32 pmtufix_addr4_from_bytes(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+struct pmtufix_u128 pmtufix_addr6_from_bytes(const u8 *p)
+{
+	struct pmtufix_u128 a = { 0, 0 };
+	unsigned int i;
+
+	for (i = 0; i < 8; i++) {
+		a.hi = a.hi << 8 | p[i];
+		a.lo = a.lo << 8 | p[i + 8];
+	}
+	return a;
+}
+
+void pmtufix_addr4_to_bytes(u32 a, u8 *p)
+{
+	p[0] = a >> 24;
+	p[1] = (a >> 16) & 0xff;
+	p[2] = (a >> 8) & 0xff;
+	p[3] = a & 0xff;
+}
+
+void pmtufix_addr6_to_bytes(const struct pmtufix_u128 *a, u8 *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++) {
+		p[i] = (a->hi >> (56 - 8 * i)) & 0xff;
+		p[i + 8] = (a->lo >> (56 - 8 * i)) & 0xff;
+	}
+}
