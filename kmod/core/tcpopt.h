@@ -38,8 +38,10 @@ struct pmtufix_tcp_opts {
 
 /*
  * Walks the options of the TCP header at @tcph, @hdrlen bytes long (its
- * data offset * 4, already checked to be 20..60 and present in the
- * buffer).  Returns 0 and fills @opts, or -1 if the options are malformed.
+ * data offset * 4, present in the buffer).  Returns 0 and fills @opts, or
+ * -1 with no MSS option in @opts if the options are malformed or @hdrlen
+ * is not a multiple of 4 in 20..60.  An EOL ends the walk: what follows
+ * it is padding, never read.
  */
 int pmtufix_tcp_scan(const u8 *tcph, unsigned int hdrlen,
 		     struct pmtufix_tcp_opts *opts);
@@ -53,9 +55,12 @@ struct pmtufix_csum_edit {
 };
 
 /*
- * Lowers every MSS option of @opts that is above @mss to @mss.  Returns the
- * number of options rewritten and stores one checksum edit for each in
- * @edits (room for PMTUFIX_MAX_MSS_OPTS).  @hdrlen bounds the windows.
+ * Lowers every MSS option of @opts that is above @mss to @mss; one at or
+ * below @mss is left alone.  Returns the number of options rewritten and
+ * stores one checksum edit for each in @edits (room for
+ * PMTUFIX_MAX_MSS_OPTS), in the order they were made.  A window never
+ * extends past @hdrlen, and an offset that is not an MSS option of this
+ * header is skipped.
  */
 unsigned int pmtufix_tcp_clamp(u8 *tcph, unsigned int hdrlen,
 			       const struct pmtufix_tcp_opts *opts, u16 mss,
@@ -70,17 +75,24 @@ u16 pmtufix_tcp_min_mss(const u8 *tcph, const struct pmtufix_tcp_opts *opts);
 /*
  * Inserts an MSS option carrying @mss right after the fixed header, moving
  * the existing options 4 bytes up and raising the data offset by one.  The
- * buffer must hold @hdrlen + 4 bytes, @hdrlen must be at most 56 and the
- * segment must carry no data (the caller checks).  The TCP checksum is not
- * touched: the caller adds the 4 option bytes, the data offset change and
- * the 4 more bytes of TCP length to it (see pmtufix_tcp_insert_csum()).
+ * buffer must hold @hdrlen + 4 bytes and the segment must carry no data
+ * (the caller checks).  Returns 0, or -1 without touching anything when
+ * @hdrlen is not a multiple of 4 in 20..56.
+ *
+ * The TCP checksum is not touched.  The change to it is: the TCP length in
+ * the pseudo-header grows by 4, the 4 option bytes at offset 20 were 0 and
+ * are now the option, and the 16-bit word at offset 12 (data offset and
+ * flags) changed; the options that moved keep their word alignment and do
+ * not count.  The module applies that with inet_proto_csum_replace*(),
+ * others with pmtufix_tcp_insert_csum().
  */
-void pmtufix_tcp_insert_mss(u8 *tcph, unsigned int hdrlen, u16 mss);
+int pmtufix_tcp_insert_mss(u8 *tcph, unsigned int hdrlen, u16 mss);
 
 /*
- * For callers without checksum offload: updates the checksum of a segment
- * that went through pmtufix_tcp_insert_mss(), whose old TCP length (the
- * pseudo-header's) was @oldlen.
+ * Updates the checksum of a segment that went through
+ * pmtufix_tcp_insert_mss() when it was @oldlen bytes long (the TCP length
+ * of the pseudo-header before) and byte 12 of its header was
+ * @old_doff_byte.  For IPv4 and IPv6 alike.
  */
 void pmtufix_tcp_insert_csum(u8 *tcph, unsigned int oldlen, u8 old_doff_byte);
 

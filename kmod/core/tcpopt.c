@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TCP option walk and MSS rewrite.
+ *
+ * Every offset is checked against @hdrlen before the byte is read, so the
+ * functions never look past the header they are given, whatever it holds.
+ */
+#include "tcpopt.h"
+
+static bool hdrlen_valid(unsigned int hdrlen)
+{
+	return hdrlen >= PMTUFIX_TCPHDR_MIN && hdrlen <= PMTUFIX_TCPHDR_MAX &&
+	       !(hdrlen & 3);
+}
+
+int pmtufix_tcp_scan(const u8 *tcph, unsigned int hdrlen,
+		     struct pmtufix_tcp_opts *opts)
+{
+	unsigned int i = PMTUFIX_TCPHDR_MIN, len;
+
+	opts->nmss = 0;
+	if (!hdrlen_valid(hdrlen))
+		return -1;
+
+	while (i < hdrlen) {
+		if (tcph[i] == PMTUFIX_TCPOPT_EOL)
+			break;
+		if (tcph[i] == PMTUFIX_TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (hdrlen - i < 2)
+			goto malformed;
+		len = tcph[i + 1];
+		if (len < 2 || len > hdrlen - i)
+			goto malformed;
+		if (tcph[i] == PMTUFIX_TCPOPT_MSS) {
+			if (len != PMTUFIX_TCPOLEN_MSS)
+				goto malformed;
+			/* Cannot overflow: each takes 4 of at most 40 bytes. */
+			if (opts->nmss < PMTUFIX_MAX_MSS_OPTS)
+				opts->off[opts->nmss++] = i;
+		}
+		i += len;
+	}
+	return 0;
+
+malformed:
+	/* Nothing to clamp, even for a caller that ignores the verdict. */
+	opts->nmss = 0;
+	return -1;
+}
+
+/* An offset from a scan of this header: an MSS option that fits in it. */
+static bool mss_opt_at(const u8 *tcph, unsigned int hdrlen, unsigned int off)
+{
+	return off >= PMTUFIX_TCPHDR_MIN && off <= hdrlen &&
+	       hdrlen - off >= PMTUFIX_TCPOLEN_MSS &&
+	       tcph[off] == PMTUFIX_TCPOPT_MSS &&
+	       tcph[off + 1] == PMTUFIX_TCPOLEN_MSS;
+}
+
+unsigned int pmtufix_tcp_clamp(u8 *tcph, unsigned int hdrlen,
+			       const struct pmtufix_tcp_opts *opts, u16 mss,
+			       struct pmtufix_csum_edit *edits)
+{
+	unsigned int i, n = 0, val, start, wlen;
+	struct pmtufix_csum_edit *e;
+
+	for (i = 0; i < opts->nmss && i < PMTUFIX_MAX_MSS_OPTS; i++) {
+		if (!mss_opt_at(tcph, hdrlen, opts->off[i]))
+			continue;
+		val = opts->off[i] + 2;
+		if (pmtufix_get_be16(tcph + val) <= mss)
+			continue;
+		/*
+		 * A value at an odd offset needs the window from the byte
+		 * before it to the byte after it.  The byte after it is in
+		 * the header: the value then ends at an odd offset and a
+		 * header ends at a multiple of 4.  Check all the same rather
+		 * than report a byte past hdrlen.
+		 */
+		wlen = pmtufix_csum_window(val, 2, &start);
+		if (start + wlen > hdrlen)
+			continue;
+		e = &edits[n++];
+		e->off = start;
+		e->len = wlen;
+		memcpy(e->from, tcph + start, wlen);
+		pmtufix_put_be16(tcph + val, mss);
+		memcpy(e->to, tcph + start, wlen);
+	}
+	return n;
+}
+
+u16 pmtufix_tcp_min_mss(const u8 *tcph, const struct pmtufix_tcp_opts *opts)
+{
+	unsigned int i;
+	u16 min = 0xffff, v;
+
+	for (i = 0; i < opts->nmss && i < PMTUFIX_MAX_MSS_OPTS; i++) {
+		v = pmtufix_get_be16(tcph + opts->off[i] + 2);
+		if (v < min)
+			min = v;
+	}
+	return min;
+}
+
+int pmtufix_tcp_insert_mss(u8 *tcph, unsigned int hdrlen, u16 mss)
+{
+	u8 *opt = tcph + PMTUFIX_TCPHDR_MIN;
+
+	if (!hdrlen_valid(hdrlen) ||
+	    hdrlen > PMTUFIX_TCPHDR_MAX - PMTUFIX_TCPOLEN_MSS)
+		return -1;
+	memmove(opt + PMTUFIX_TCPOLEN_MSS, opt, hdrlen - PMTUFIX_TCPHDR_MIN);
+	opt[0] = PMTUFIX_TCPOPT_MSS;
+	opt[1] = PMTUFIX_TCPOLEN_MSS;
+	pmtufix_put_be16(opt + 2, mss);
+	/* Data offset, in 32-bit words, is the high nibble of byte 12. */
+	tcph[12] += (PMTUFIX_TCPOLEN_MSS / 4) << 4;
+	return 0;
+}
+
+/*
+ * The options moved up by 4 bytes, an even distance: their 16-bit words
+ * stay words and their sum does not change.  What changes is the TCP
+ * length in the pseudo-header, the new option's word and the data offset.
+ */
+void pmtufix_tcp_insert_csum(u8 *tcph, unsigned int oldlen, u8 old_doff_byte)
+{
+	u8 *check = tcph + 16;
+	u8 from[4], to[4];
+
+	/* As a 32-bit word, the IPv6 form; the IPv4 length has 16 bits. */
+	pmtufix_put_be16(from, oldlen >> 16);
+	pmtufix_put_be16(from + 2, oldlen & 0xffff);
+	pmtufix_put_be16(to, (oldlen + PMTUFIX_TCPOLEN_MSS) >> 16);
+	pmtufix_put_be16(to + 2, (oldlen + PMTUFIX_TCPOLEN_MSS) & 0xffff);
+	pmtufix_csum_replace(check, from, to, 4);
+
+	memset(from, 0, sizeof(from));
+	pmtufix_csum_replace(check, from, tcph + PMTUFIX_TCPHDR_MIN,
+			     PMTUFIX_TCPOLEN_MSS);
+
+	from[0] = old_doff_byte;
+	from[1] = tcph[13];
+	pmtufix_csum_replace(check, from, tcph + 12, 2);
+}
