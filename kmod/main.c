@@ -13,17 +13,33 @@ static int __init pmtufix_init(void)
 {
 	int ret;
 
+	ret = pmtufix_pernet_init();
+	if (ret < 0)
+		goto err_pernet;
 	ret = pmtufix_target_init();
 	if (ret < 0)
-		return ret;
+		goto err_target;
+	/* Reachable from userspace: last. */
+	ret = pmtufix_genl_init();
+	if (ret < 0)
+		goto err_genl;
 
 	pr_info("PMTUFIX " PMTUFIX_VERSION " loaded\n");
 	return 0;
+
+err_genl:
+	pmtufix_target_uninit();
+err_target:
+	pmtufix_pernet_uninit();
+err_pernet:
+	return ret;
 }
 
 static void __exit pmtufix_exit(void)
 {
+	pmtufix_genl_uninit();
 	pmtufix_target_uninit();
+	pmtufix_pernet_uninit();
 }
 
 module_init(pmtufix_init);

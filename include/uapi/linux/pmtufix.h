@@ -36,7 +36,9 @@
  * the kernel's xfrm_state_mtu() exactly.  The MSS for a SYN of family F
  * matched by the entry is inner MTU - (20 for IPv4, 40 for IPv6) - 20.
  * A packet's addresses are matched against the entries of its own family,
- * longest prefix first.
+ * longest prefix first.  The target then writes the smallest MSS its
+ * looked-up addresses allow, no larger than the packet's route allows and
+ * no smaller than the table's floor, and never raises an MSS.
  *
  *   PMTUFIX_A_ENTRIES           nest, a list of:
  *     PMTUFIX_A_ENTRY           nest:
@@ -50,9 +52,11 @@
  *                                 plain path MTU)
  *       in replies only:
  *       PMTUFIX_ENTRY_A_INNER_MTU u32
- *       PMTUFIX_ENTRY_A_MSS       u32
- *       PMTUFIX_ENTRY_A_HITS      u64, SYNs whose lookup chose this entry
- *       PMTUFIX_ENTRY_A_CLAMPED   u64, SYNs it clamped
+ *       PMTUFIX_ENTRY_A_MSS       u32, what the entry clamps to: the MSS
+ *                                 of its inner MTU, raised to the floor
+ *       PMTUFIX_ENTRY_A_HITS      u64, SYN and SYN-ACK with an address
+ *                                 that matched this entry
+ *       PMTUFIX_ENTRY_A_CLAMPED   u64, SYN and SYN-ACK clamped to it
  *
  *   PMTUFIX_A_LAYER             nest:
  *     PMTUFIX_LAYER_A_TYPE        u16, enum pmtufix_layer_type

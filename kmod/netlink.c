@@ -1,0 +1,1035 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family "pmtufix"; the protocol is described in
+ * include/uapi/linux/pmtufix.h.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/netlink.h>
+#include <linux/notifier.h>
+#include <linux/socket.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+
+#include "pmtufix.h"
+
+static struct genl_family pmtufix_genl_family;
+
+static struct netlink_range_validation pmtufix_mtu_range = {
+	.min = 68,
+	.max = 65535,
+};
+
+static struct netlink_range_validation pmtufix_u16_range = {
+	.min = 0,
+	.max = 65535,
+};
+
+static const struct nla_policy pmtufix_layer_policy[PMTUFIX_LAYER_A_MAX + 1] = {
+	[PMTUFIX_LAYER_A_TYPE] = NLA_POLICY_RANGE(NLA_U16, 1,
+						  __PMTUFIX_LAYER_MAX - 1),
+	[PMTUFIX_LAYER_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, PMTUFIX_LAYER_F_ALL),
+	[PMTUFIX_LAYER_A_COUNT] = { .type = NLA_U16 },
+	[PMTUFIX_LAYER_A_ESP_MODE] = NLA_POLICY_RANGE(NLA_U8, 1,
+						      __PMTUFIX_ESP_MODE_MAX - 1),
+	[PMTUFIX_LAYER_A_ESP_CIPHER] = NLA_POLICY_RANGE(NLA_U8, 1,
+							__PMTUFIX_ESP_CIPHER_MAX - 1),
+	[PMTUFIX_LAYER_A_ESP_INTEG] = NLA_POLICY_MAX(NLA_U8,
+						     __PMTUFIX_ESP_INTEG_MAX - 1),
+	[PMTUFIX_LAYER_A_ESP_ICV] = { .type = NLA_U16 },
+};
+
+static const struct nla_policy pmtufix_entry_policy[PMTUFIX_ENTRY_A_MAX + 1] = {
+	[PMTUFIX_ENTRY_A_FAMILY] = { .type = NLA_U16 },
+	[PMTUFIX_ENTRY_A_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[PMTUFIX_ENTRY_A_PLEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[PMTUFIX_ENTRY_A_MTU] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						      &pmtufix_mtu_range),
+	[PMTUFIX_ENTRY_A_LAYERS] = NLA_POLICY_NESTED_ARRAY(pmtufix_layer_policy),
+	/* Only in replies. */
+	[PMTUFIX_ENTRY_A_INNER_MTU] = { .type = NLA_REJECT },
+	[PMTUFIX_ENTRY_A_MSS] = { .type = NLA_REJECT },
+	[PMTUFIX_ENTRY_A_HITS] = { .type = NLA_REJECT },
+	[PMTUFIX_ENTRY_A_CLAMPED] = { .type = NLA_REJECT },
+	[PMTUFIX_ENTRY_A_PAD] = { .type = NLA_REJECT },
+};
+
+static const struct nla_policy pmtufix_policy[PMTUFIX_A_MAX + 1] = {
+	[PMTUFIX_A_TABLE] = { .type = NLA_NUL_STRING,
+			      .len = PMTUFIX_TABLE_NAME_LEN - 1 },
+	[PMTUFIX_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, PMTUFIX_F_ALL),
+	[PMTUFIX_A_MTU] = NLA_POLICY_FULL_RANGE(NLA_U32, &pmtufix_mtu_range),
+	[PMTUFIX_A_FLOOR4] = NLA_POLICY_FULL_RANGE(NLA_U32, &pmtufix_u16_range),
+	[PMTUFIX_A_FLOOR6] = NLA_POLICY_FULL_RANGE(NLA_U32, &pmtufix_u16_range),
+	[PMTUFIX_A_ENTRIES] = NLA_POLICY_NESTED_ARRAY(pmtufix_entry_policy),
+	[PMTUFIX_A_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[PMTUFIX_A_LOAD] = NLA_POLICY_MASK(NLA_U32, PMTUFIX_LOAD_ALL),
+	/* Only in replies. */
+	[PMTUFIX_A_ENTRY] = { .type = NLA_REJECT },
+	[PMTUFIX_A_COUNT4] = { .type = NLA_REJECT },
+	[PMTUFIX_A_COUNT6] = { .type = NLA_REJECT },
+	[PMTUFIX_A_RULES] = { .type = NLA_REJECT },
+	[PMTUFIX_A_GENERATION] = { .type = NLA_REJECT },
+	[PMTUFIX_A_STATS] = { .type = NLA_REJECT },
+	[PMTUFIX_A_STATS_PERCPU] = { .type = NLA_REJECT },
+	[PMTUFIX_A_PAD] = { .type = NLA_REJECT },
+};
+
+/*
+ * NL_SET_ERR_MSG() wants a literal; the layer checks of the core return
+ * messages of their own, static strings as well.
+ */
+static void pmtufix_nl_err(struct netlink_ext_ack *extack,
+			   const struct nlattr *attr, const char *msg)
+{
+	if (!extack)
+		return;
+	extack->_msg = msg;
+	extack->bad_attr = attr;
+}
+
+/*
+ * A dump's request attributes.  Parsed here rather than taken from
+ * genl_dumpit_info(), whose layout differs between the kernels we build for.
+ */
+static int pmtufix_nl_dump_attrs(struct netlink_callback *cb,
+				 struct nlattr **tb)
+{
+	return nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, PMTUFIX_A_MAX,
+			   pmtufix_policy, cb->extack);
+}
+
+static struct pmtufix_net *pmtufix_nl_pernet(struct genl_info *info)
+{
+	return pmtufix_pernet(genl_info_net(info));
+}
+
+static struct pmtufix_table *pmtufix_nl_table(struct pmtufix_net *pn,
+					      struct nlattr **attrs,
+					      struct netlink_ext_ack *extack)
+{
+	struct pmtufix_table *t;
+
+	if (!attrs[PMTUFIX_A_TABLE]) {
+		NL_SET_ERR_MSG(extack, "a table name is required");
+		return ERR_PTR(-EINVAL);
+	}
+	t = pmtufix_table_find(pn, nla_data(attrs[PMTUFIX_A_TABLE]));
+	if (!t) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[PMTUFIX_A_TABLE],
+				    "no such table");
+		return ERR_PTR(-ENOENT);
+	}
+	return t;
+}
+
+static void pmtufix_nl_defaults(struct nlattr **attrs,
+				struct pmtufix_defaults *def)
+{
+	if (attrs[PMTUFIX_A_MTU])
+		def->mtu = nla_get_u32(attrs[PMTUFIX_A_MTU]);
+	if (attrs[PMTUFIX_A_FLOOR4])
+		def->floor4 = nla_get_u32(attrs[PMTUFIX_A_FLOOR4]);
+	if (attrs[PMTUFIX_A_FLOOR6])
+		def->floor6 = nla_get_u32(attrs[PMTUFIX_A_FLOOR6]);
+}
+
+/* Parsing entries */
+
+static int pmtufix_nl_parse_layer(const struct nlattr *nest,
+				  struct pmtufix_layer *l,
+				  struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[PMTUFIX_LAYER_A_MAX + 1];
+	const char *why;
+	int ret;
+
+	if (nla_type(nest) != PMTUFIX_A_LAYER) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "expected a layer");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, PMTUFIX_LAYER_A_MAX, nest,
+			       pmtufix_layer_policy, extack);
+	if (ret)
+		return ret;
+	if (!tb[PMTUFIX_LAYER_A_TYPE]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "a layer needs a type");
+		return -EINVAL;
+	}
+	memset(l, 0, sizeof(*l));
+	l->type = nla_get_u16(tb[PMTUFIX_LAYER_A_TYPE]);
+	if (tb[PMTUFIX_LAYER_A_FLAGS])
+		l->flags = nla_get_u32(tb[PMTUFIX_LAYER_A_FLAGS]);
+	if (tb[PMTUFIX_LAYER_A_COUNT])
+		l->count = nla_get_u16(tb[PMTUFIX_LAYER_A_COUNT]);
+	if (tb[PMTUFIX_LAYER_A_ESP_MODE])
+		l->esp_mode = nla_get_u8(tb[PMTUFIX_LAYER_A_ESP_MODE]);
+	if (tb[PMTUFIX_LAYER_A_ESP_CIPHER])
+		l->esp_cipher = nla_get_u8(tb[PMTUFIX_LAYER_A_ESP_CIPHER]);
+	if (tb[PMTUFIX_LAYER_A_ESP_INTEG])
+		l->esp_integ = nla_get_u8(tb[PMTUFIX_LAYER_A_ESP_INTEG]);
+	if (tb[PMTUFIX_LAYER_A_ESP_ICV])
+		l->esp_icv = nla_get_u16(tb[PMTUFIX_LAYER_A_ESP_ICV]);
+	if (pmtufix_layer_check(l, &why)) {
+		pmtufix_nl_err(extack, nest, why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool pmtufix_host_bits_clear(const u8 *addr, unsigned int len,
+				    unsigned int plen)
+{
+	unsigned int i;
+
+	for (i = plen / 8; i < len; i++) {
+		u8 mask = i == plen / 8 ? 0xff >> (plen % 8) : 0xff;
+
+		if (addr[i] & mask)
+			return false;
+	}
+	return true;
+}
+
+/* One PMTUFIX_A_ENTRY into @b; only the prefix unless @with_path. */
+static int pmtufix_nl_parse_entry(const struct nlattr *nest, bool with_path,
+				  struct pmtufix_batch *b,
+				  struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[PMTUFIX_ENTRY_A_MAX + 1], *attr;
+	unsigned int family, alen, plen, n = 0;
+	struct pmtufix_profile p;
+	int ret, rem;
+
+	if (nla_type(nest) != PMTUFIX_A_ENTRY) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "expected an entry");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, PMTUFIX_ENTRY_A_MAX, nest,
+			       pmtufix_entry_policy, extack);
+	if (ret)
+		return ret;
+	if (!tb[PMTUFIX_ENTRY_A_FAMILY] || !tb[PMTUFIX_ENTRY_A_ADDR] ||
+	    !tb[PMTUFIX_ENTRY_A_PLEN]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "an entry needs a family, an address and a prefix length");
+		return -EINVAL;
+	}
+	switch (nla_get_u16(tb[PMTUFIX_ENTRY_A_FAMILY])) {
+	case AF_INET:
+		family = PMTUFIX_IPV4;
+		alen = 4;
+		break;
+	case AF_INET6:
+		family = PMTUFIX_IPV6;
+		alen = 16;
+		break;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_ENTRY_A_FAMILY],
+				    "unknown address family");
+		return -EAFNOSUPPORT;
+	}
+	if (nla_len(tb[PMTUFIX_ENTRY_A_ADDR]) != alen) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_ENTRY_A_ADDR],
+				    "address length does not match the family");
+		return -EINVAL;
+	}
+	plen = nla_get_u8(tb[PMTUFIX_ENTRY_A_PLEN]);
+	if (plen > alen * 8) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_ENTRY_A_PLEN],
+				    "prefix length out of range");
+		return -EINVAL;
+	}
+	if (!pmtufix_host_bits_clear(nla_data(tb[PMTUFIX_ENTRY_A_ADDR]),
+				     alen, plen)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PMTUFIX_ENTRY_A_ADDR],
+				    "address has bits set past the prefix length");
+		return -EINVAL;
+	}
+
+	if (!with_path) {
+		if (tb[PMTUFIX_ENTRY_A_MTU] || tb[PMTUFIX_ENTRY_A_LAYERS]) {
+			NL_SET_ERR_MSG_ATTR(extack, nest,
+					    "only prefixes are deleted");
+			return -EINVAL;
+		}
+		return pmtufix_batch_add(b, family,
+					 nla_data(tb[PMTUFIX_ENTRY_A_ADDR]),
+					 plen, NULL);
+	}
+
+	memset(&p, 0, sizeof(p));
+	p.family = family;
+	if (tb[PMTUFIX_ENTRY_A_MTU])
+		p.base_mtu = nla_get_u32(tb[PMTUFIX_ENTRY_A_MTU]);
+	if (tb[PMTUFIX_ENTRY_A_LAYERS]) {
+		nla_for_each_nested(attr, tb[PMTUFIX_ENTRY_A_LAYERS], rem) {
+			if (n == PMTUFIX_MAX_LAYERS) {
+				NL_SET_ERR_MSG_ATTR(extack, attr,
+						    "too many layers");
+				return -EINVAL;
+			}
+			ret = pmtufix_nl_parse_layer(attr, &p.layers[n], extack);
+			if (ret)
+				return ret;
+			n++;
+		}
+	}
+	p.nlayers = n;
+	return pmtufix_batch_add(b, family, nla_data(tb[PMTUFIX_ENTRY_A_ADDR]),
+				 plen, &p);
+}
+
+static int pmtufix_nl_parse_entries(const struct nlattr *entries,
+				    bool with_path, struct pmtufix_batch *b,
+				    struct netlink_ext_ack *extack)
+{
+	const struct nlattr *attr;
+	int ret, rem;
+
+	nla_for_each_nested(attr, entries, rem) {
+		ret = pmtufix_nl_parse_entry(attr, with_path, b, extack);
+		if (ret == -ENOSPC)
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "too many entries or distinct paths (module parameter max_entries)");
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Replies */
+
+static int pmtufix_nl_put_layers(struct sk_buff *skb,
+				 const struct pmtufix_profile *p)
+{
+	const struct pmtufix_layer *l;
+	struct nlattr *layers, *nest;
+	unsigned int i;
+
+	layers = nla_nest_start(skb, PMTUFIX_ENTRY_A_LAYERS);
+	if (!layers)
+		return -EMSGSIZE;
+	for (i = 0; i < p->nlayers; i++) {
+		l = &p->layers[i];
+		nest = nla_nest_start(skb, PMTUFIX_A_LAYER);
+		if (!nest ||
+		    nla_put_u16(skb, PMTUFIX_LAYER_A_TYPE, l->type) ||
+		    (l->flags &&
+		     nla_put_u32(skb, PMTUFIX_LAYER_A_FLAGS, l->flags)) ||
+		    (l->count &&
+		     nla_put_u16(skb, PMTUFIX_LAYER_A_COUNT, l->count)))
+			return -EMSGSIZE;
+		if (l->type == PMTUFIX_LAYER_ESP &&
+		    (nla_put_u8(skb, PMTUFIX_LAYER_A_ESP_MODE, l->esp_mode) ||
+		     nla_put_u8(skb, PMTUFIX_LAYER_A_ESP_CIPHER, l->esp_cipher) ||
+		     nla_put_u8(skb, PMTUFIX_LAYER_A_ESP_INTEG, l->esp_integ) ||
+		     (l->esp_icv &&
+		      nla_put_u16(skb, PMTUFIX_LAYER_A_ESP_ICV, l->esp_icv))))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	nla_nest_end(skb, layers);
+	return 0;
+}
+
+/* The MSS an entry clamps to: its path's, but not below the floor. */
+static u32 pmtufix_entry_mss(const struct pmtufix_tdata *d,
+			     unsigned int family, u32 profile)
+{
+	u32 floor = family == PMTUFIX_IPV4 ? d->def.floor4 : d->def.floor6;
+
+	return max_t(u32, d->paths[profile].mss, floor);
+}
+
+/* Entry @i of @family of snapshot @d, as a nest of type @type. */
+static int pmtufix_nl_put_entry(struct sk_buff *skb, int type,
+				const struct pmtufix_tdata *d,
+				unsigned int family, u32 i)
+{
+	const struct pmtufix_entry_stats *st;
+	const struct pmtufix_profile *p;
+	struct nlattr *nest;
+	u8 addr[16];
+	u32 profile;
+	int alen;
+
+	if (family == PMTUFIX_IPV4) {
+		pmtufix_addr4_to_bytes(d->pfx4[i].addr, addr);
+		alen = 4;
+		profile = d->prof4[i];
+		st = &d->st4[i];
+	} else {
+		pmtufix_addr6_to_bytes(&d->pfx6[i].addr, addr);
+		alen = 16;
+		profile = d->prof6[i];
+		st = &d->st6[i];
+	}
+	p = &d->profiles[profile];
+
+	nest = nla_nest_start(skb, type);
+	if (!nest ||
+	    nla_put_u16(skb, PMTUFIX_ENTRY_A_FAMILY,
+			family == PMTUFIX_IPV4 ? AF_INET : AF_INET6) ||
+	    nla_put(skb, PMTUFIX_ENTRY_A_ADDR, alen, addr) ||
+	    nla_put_u8(skb, PMTUFIX_ENTRY_A_PLEN,
+		       family == PMTUFIX_IPV4 ? d->pfx4[i].plen :
+						d->pfx6[i].plen) ||
+	    (p->base_mtu &&
+	     nla_put_u32(skb, PMTUFIX_ENTRY_A_MTU, p->base_mtu)) ||
+	    (p->nlayers && pmtufix_nl_put_layers(skb, p)) ||
+	    nla_put_u32(skb, PMTUFIX_ENTRY_A_INNER_MTU, d->paths[profile].mtu) ||
+	    nla_put_u32(skb, PMTUFIX_ENTRY_A_MSS,
+			pmtufix_entry_mss(d, family, profile)) ||
+	    nla_put_u64_64bit(skb, PMTUFIX_ENTRY_A_HITS,
+			      atomic64_read(&st->hits), PMTUFIX_ENTRY_A_PAD) ||
+	    nla_put_u64_64bit(skb, PMTUFIX_ENTRY_A_CLAMPED,
+			      atomic64_read(&st->clamped), PMTUFIX_ENTRY_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int pmtufix_nl_put_table(struct sk_buff *skb, u32 portid, u32 seq,
+				int flags, const struct pmtufix_table *t)
+{
+	const struct pmtufix_tdata *d = pmtufix_table_data(t);
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &pmtufix_genl_family, flags,
+			  PMTUFIX_CMD_TABLE_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, PMTUFIX_A_TABLE, t->name) ||
+	    nla_put_u32(skb, PMTUFIX_A_MTU, d->def.mtu) ||
+	    nla_put_u32(skb, PMTUFIX_A_FLOOR4, d->def.floor4) ||
+	    nla_put_u32(skb, PMTUFIX_A_FLOOR6, d->def.floor6) ||
+	    nla_put_u32(skb, PMTUFIX_A_COUNT4, d->n4) ||
+	    nla_put_u32(skb, PMTUFIX_A_COUNT6, d->n6) ||
+	    nla_put_u32(skb, PMTUFIX_A_RULES, t->rules) ||
+	    nla_put_u32(skb, PMTUFIX_A_GENERATION, t->generation)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int pmtufix_nl_put_counters(struct sk_buff *skb, int type,
+				   const struct pmtufix_table *t, int cpu)
+{
+	u64 c[PMTUFIX_C_MAX];
+	struct nlattr *nest;
+	int i;
+
+	pmtufix_stats_read(t, cpu, c);
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	if (cpu >= 0 && nla_put_u32(skb, PMTUFIX_STATS_A_CPU, cpu))
+		return -EMSGSIZE;
+	for (i = 0; i < PMTUFIX_C_MAX; i++)
+		if (nla_put_u64_64bit(skb, PMTUFIX_STATS_FIRST + i, c[i],
+				      PMTUFIX_STATS_A_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int pmtufix_nl_put_stats(struct sk_buff *skb, u32 portid, u32 seq,
+				int flags, const struct pmtufix_table *t,
+				bool percpu)
+{
+	struct nlattr *nest;
+	void *hdr;
+	int cpu;
+
+	hdr = genlmsg_put(skb, portid, seq, &pmtufix_genl_family, flags,
+			  PMTUFIX_CMD_STATS_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, PMTUFIX_A_TABLE, t->name) ||
+	    pmtufix_nl_put_counters(skb, PMTUFIX_A_STATS, t, -1))
+		goto nospace;
+	if (percpu) {
+		nest = nla_nest_start(skb, PMTUFIX_A_STATS_PERCPU);
+		if (!nest)
+			goto nospace;
+		for_each_possible_cpu(cpu)
+			if (pmtufix_nl_put_counters(skb, PMTUFIX_A_STATS, t, cpu))
+				goto nospace;
+		nla_nest_end(skb, nest);
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+nospace:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* Commands */
+
+static int pmtufix_nl_table_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmtufix_net *pn = pmtufix_nl_pernet(info);
+	struct pmtufix_defaults def = pmtufix_default_defaults;
+	struct nlattr *name = info->attrs[PMTUFIX_A_TABLE];
+	struct pmtufix_table *t;
+	int ret = 0;
+
+	if (GENL_REQ_ATTR_CHECK(info, PMTUFIX_A_TABLE))
+		return -EINVAL;
+	if (!pmtufix_table_name_valid(nla_data(name))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, name,
+				    "table names are letters, digits, '_', '.' and '-'");
+		return -EINVAL;
+	}
+	pmtufix_nl_defaults(info->attrs, &def);
+
+	mutex_lock(&pn->lock);
+	if (pmtufix_table_find(pn, nla_data(name))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, name, "the table exists");
+		ret = -EEXIST;
+	} else {
+		t = pmtufix_table_create(pn, nla_data(name), &def);
+		if (IS_ERR(t))
+			ret = PTR_ERR(t);
+	}
+	mutex_unlock(&pn->lock);
+	return ret;
+}
+
+static int pmtufix_nl_table_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmtufix_net *pn = pmtufix_nl_pernet(info);
+	struct pmtufix_table *t;
+	int ret = 0;
+
+	mutex_lock(&pn->lock);
+	t = pmtufix_nl_table(pn, info->attrs, info->extack);
+	if (IS_ERR(t)) {
+		ret = PTR_ERR(t);
+	} else if (t->rules) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PMTUFIX_A_TABLE],
+				    "iptables rules use the table");
+		ret = -EBUSY;
+	} else {
+		pmtufix_table_unlink(t);
+	}
+	mutex_unlock(&pn->lock);
+	return ret;
+}
+
+static int pmtufix_nl_table_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmtufix_net *pn = pmtufix_nl_pernet(info);
+	struct pmtufix_defaults def;
+	struct pmtufix_table *t;
+	int ret;
+
+	mutex_lock(&pn->lock);
+	t = pmtufix_nl_table(pn, info->attrs, info->extack);
+	if (IS_ERR(t)) {
+		ret = PTR_ERR(t);
+		goto out;
+	}
+	def = pmtufix_table_data(t)->def;
+	pmtufix_nl_defaults(info->attrs, &def);
+	ret = pmtufix_table_update(t, NULL, NULL, &def, 0, info->extack);
+out:
+	mutex_unlock(&pn->lock);
+	return ret;
+}
+
+static int pmtufix_nl_table_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmtufix_net *pn = pmtufix_nl_pernet(info);
+	struct pmtufix_table *t;
+	struct sk_buff *msg;
+	int ret;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&pn->lock);
+	t = pmtufix_nl_table(pn, info->attrs, info->extack);
+	if (IS_ERR(t))
+		ret = PTR_ERR(t);
+	else
+		ret = pmtufix_nl_put_table(msg, info->snd_portid, info->snd_seq,
+					   0, t);
+	mutex_unlock(&pn->lock);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* Dumps of every table: cb->args[0] is the position to resume at. */
+static int pmtufix_nl_tables_dump(struct sk_buff *skb,
+				  struct netlink_callback *cb, bool stats)
+{
+	struct pmtufix_net *pn = pmtufix_pernet(sock_net(skb->sk));
+	struct pmtufix_table *t;
+	long i = 0;
+	int ret = 0;
+
+	mutex_lock(&pn->lock);
+	list_for_each_entry(t, &pn->tables, list) {
+		if (i++ < cb->args[0])
+			continue;
+		if (stats)
+			ret = pmtufix_nl_put_stats(skb,
+						   NETLINK_CB(cb->skb).portid,
+						   cb->nlh->nlmsg_seq,
+						   NLM_F_MULTI, t, false);
+		else
+			ret = pmtufix_nl_put_table(skb,
+						   NETLINK_CB(cb->skb).portid,
+						   cb->nlh->nlmsg_seq,
+						   NLM_F_MULTI, t);
+		if (ret) {
+			i--;
+			break;
+		}
+	}
+	mutex_unlock(&pn->lock);
+	if (ret && i == cb->args[0])
+		return ret;	/* not even one fits */
+	cb->args[0] = i;
+	return skb->len;
+}
+
+static int pmtufix_nl_table_dump(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	return pmtufix_nl_tables_dump(skb, cb, false);
+}
+
+static int pmtufix_nl_entry_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmtufix_net *pn = pmtufix_nl_pernet(info);
+	unsigned int flags = 0;
+	struct pmtufix_batch b;
+	struct pmtufix_table *t;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, PMTUFIX_A_ENTRIES))
+		return -EINVAL;
+	if (info->attrs[PMTUFIX_A_FLAGS] &&
+	    nla_get_u32(info->attrs[PMTUFIX_A_FLAGS]) & PMTUFIX_F_REPLACE)
+		flags |= PMTUFIX_UPDATE_REPLACE;
+
+	pmtufix_batch_init(&b);
+	ret = pmtufix_nl_parse_entries(info->attrs[PMTUFIX_A_ENTRIES], true,
+				       &b, info->extack);
+	if (ret)
+		goto out;
+	mutex_lock(&pn->lock);
+	t = pmtufix_nl_table(pn, info->attrs, info->extack);
+	if (IS_ERR(t))
+		ret = PTR_ERR(t);
+	else
+		ret = pmtufix_table_update(t, &b, NULL, NULL, flags,
+					   info->extack);
+	mutex_unlock(&pn->lock);
+out:
+	pmtufix_batch_free(&b);
+	return ret;
+}
+
+static int pmtufix_nl_entry_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmtufix_net *pn = pmtufix_nl_pernet(info);
+	struct pmtufix_batch b;
+	struct pmtufix_table *t;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, PMTUFIX_A_ENTRIES))
+		return -EINVAL;
+	pmtufix_batch_init(&b);
+	ret = pmtufix_nl_parse_entries(info->attrs[PMTUFIX_A_ENTRIES], false,
+				       &b, info->extack);
+	if (ret)
+		goto out;
+	mutex_lock(&pn->lock);
+	t = pmtufix_nl_table(pn, info->attrs, info->extack);
+	if (IS_ERR(t))
+		ret = PTR_ERR(t);
+	else
+		ret = pmtufix_table_update(t, NULL, &b, NULL, 0, info->extack);
+	mutex_unlock(&pn->lock);
+out:
+	pmtufix_batch_free(&b);
+	return ret;
+}
+
+static void pmtufix_nl_load_drop(struct pmtufix_table *t)
+{
+	pmtufix_load_free(t->load);
+	t->load = NULL;
+}
+
+static int pmtufix_nl_table_load(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmtufix_net *pn = pmtufix_nl_pernet(info);
+	struct pmtufix_table *t;
+	u32 load;
+	int ret = 0;
+
+	if (GENL_REQ_ATTR_CHECK(info, PMTUFIX_A_LOAD))
+		return -EINVAL;
+	load = nla_get_u32(info->attrs[PMTUFIX_A_LOAD]);
+
+	mutex_lock(&pn->lock);
+	t = pmtufix_nl_table(pn, info->attrs, info->extack);
+	if (IS_ERR(t)) {
+		ret = PTR_ERR(t);
+		goto out;
+	}
+	if (load & PMTUFIX_LOAD_BEGIN) {
+		if (t->load && t->load->portid != info->snd_portid) {
+			NL_SET_ERR_MSG(info->extack,
+				       "another load of this table is in progress");
+			ret = -EBUSY;
+			goto out;
+		}
+		pmtufix_nl_load_drop(t);
+		t->load = kzalloc(sizeof(*t->load), GFP_KERNEL_ACCOUNT);
+		if (!t->load) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		t->load->portid = info->snd_portid;
+	} else if (!t->load || t->load->portid != info->snd_portid) {
+		NL_SET_ERR_MSG(info->extack,
+			       "no load of this table in progress on this socket");
+		ret = -EINVAL;
+		goto out;
+	}
+
+	if (info->attrs[PMTUFIX_A_ENTRIES]) {
+		ret = pmtufix_nl_parse_entries(info->attrs[PMTUFIX_A_ENTRIES],
+					       true, &t->load->batch,
+					       info->extack);
+		if (ret) {
+			pmtufix_nl_load_drop(t);
+			goto out;
+		}
+	}
+	if (load & PMTUFIX_LOAD_COMMIT) {
+		ret = pmtufix_table_update(t, &t->load->batch, NULL, NULL,
+					   PMTUFIX_UPDATE_ALL, info->extack);
+		pmtufix_nl_load_drop(t);
+	}
+out:
+	mutex_unlock(&pn->lock);
+	return ret;
+}
+
+/*
+ * Entry dumps: cb->args[0] is the family being dumped (0 for IPv4, 1 for
+ * IPv6), cb->args[1] the next index in it.  Each message holds as many
+ * entries as fit.
+ */
+static int pmtufix_nl_entry_dump(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	struct pmtufix_net *pn = pmtufix_pernet(sock_net(skb->sk));
+	struct nlattr *attrs[PMTUFIX_A_MAX + 1];
+	const struct pmtufix_tdata *d;
+	struct pmtufix_table *t;
+	struct nlattr *entries;
+	unsigned int family;
+	u32 i, n, put = 0;
+	void *hdr;
+	int ret = 0;
+
+	if (cb->args[0] > 1)
+		return 0;
+	ret = pmtufix_nl_dump_attrs(cb, attrs);
+	if (ret)
+		return ret;
+	mutex_lock(&pn->lock);
+	t = pmtufix_nl_table(pn, attrs, cb->extack);
+	if (IS_ERR(t)) {
+		ret = PTR_ERR(t);
+		goto out;
+	}
+	d = pmtufix_table_data(t);
+	cb->seq = t->generation;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &pmtufix_genl_family, NLM_F_MULTI,
+			  PMTUFIX_CMD_ENTRY_GET);
+	if (!hdr) {
+		ret = -EMSGSIZE;
+		goto out;
+	}
+	genl_dump_check_consistent(cb, hdr);
+	if (nla_put_string(skb, PMTUFIX_A_TABLE, t->name) ||
+	    nla_put_u32(skb, PMTUFIX_A_GENERATION, t->generation))
+		goto full;
+	entries = nla_nest_start(skb, PMTUFIX_A_ENTRIES);
+	if (!entries)
+		goto full;
+	while (cb->args[0] <= 1) {
+		family = cb->args[0] ? PMTUFIX_IPV6 : PMTUFIX_IPV4;
+		n = family == PMTUFIX_IPV4 ? d->n4 : d->n6;
+		for (i = cb->args[1]; i < n; i++) {
+			if (pmtufix_nl_put_entry(skb, PMTUFIX_A_ENTRY, d,
+						 family, i))
+				break;
+			put++;
+		}
+		cb->args[1] = i;
+		if (i < n)
+			break;
+		cb->args[0]++;
+		cb->args[1] = 0;
+	}
+	if (!put && cb->args[0] <= 1)
+		goto full;
+	nla_nest_end(skb, entries);
+	genlmsg_end(skb, hdr);
+	mutex_unlock(&pn->lock);
+	return skb->len;
+
+full:
+	genlmsg_cancel(skb, hdr);
+	ret = -EMSGSIZE;
+out:
+	mutex_unlock(&pn->lock);
+	return ret;
+}
+
+static int pmtufix_nl_lookup(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmtufix_net *pn = pmtufix_nl_pernet(info);
+	struct nlattr *addr = info->attrs[PMTUFIX_A_ADDR];
+	const struct pmtufix_tdata *d;
+	struct pmtufix_table *t;
+	unsigned int family;
+	struct sk_buff *msg;
+	void *hdr;
+	int ret = 0;
+	u32 i;
+
+	if (GENL_REQ_ATTR_CHECK(info, PMTUFIX_A_ADDR))
+		return -EINVAL;
+	if (nla_len(addr) != 4 && nla_len(addr) != 16) {
+		NL_SET_ERR_MSG_ATTR(info->extack, addr,
+				    "an address is 4 or 16 bytes");
+		return -EINVAL;
+	}
+	family = nla_len(addr) == 4 ? PMTUFIX_IPV4 : PMTUFIX_IPV6;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	mutex_lock(&pn->lock);
+	t = pmtufix_nl_table(pn, info->attrs, info->extack);
+	if (IS_ERR(t)) {
+		ret = PTR_ERR(t);
+		goto out;
+	}
+	d = pmtufix_table_data(t);
+	i = family == PMTUFIX_IPV4 ? pmtufix_lookup4(d, nla_data(addr)) :
+				     pmtufix_lookup6(d, nla_data(addr));
+	hdr = genlmsg_put_reply(msg, info, &pmtufix_genl_family, 0,
+				PMTUFIX_CMD_LOOKUP);
+	if (!hdr ||
+	    nla_put_string(msg, PMTUFIX_A_TABLE, t->name) ||
+	    nla_put(msg, PMTUFIX_A_ADDR, nla_len(addr), nla_data(addr)) ||
+	    (i != PMTUFIX_LPM_NONE &&
+	     pmtufix_nl_put_entry(msg, PMTUFIX_A_ENTRY, d, family, i))) {
+		ret = -EMSGSIZE;
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+out:
+	mutex_unlock(&pn->lock);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int pmtufix_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmtufix_net *pn = pmtufix_nl_pernet(info);
+	bool percpu = false;
+	struct pmtufix_table *t;
+	struct sk_buff *msg;
+	size_t size;
+	int ret;
+
+	if (info->attrs[PMTUFIX_A_FLAGS])
+		percpu = nla_get_u32(info->attrs[PMTUFIX_A_FLAGS]) &
+			 PMTUFIX_F_PERCPU;
+	size = NLMSG_GOODSIZE;
+	if (percpu)
+		size += num_possible_cpus() *
+			nla_total_size(PMTUFIX_C_MAX * nla_total_size_64bit(8) +
+				       nla_total_size(4));
+	msg = genlmsg_new(size, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&pn->lock);
+	t = pmtufix_nl_table(pn, info->attrs, info->extack);
+	if (IS_ERR(t))
+		ret = PTR_ERR(t);
+	else
+		ret = pmtufix_nl_put_stats(msg, info->snd_portid, info->snd_seq,
+					   0, t, percpu);
+	mutex_unlock(&pn->lock);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int pmtufix_nl_stats_dump(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	struct nlattr *attrs[PMTUFIX_A_MAX + 1];
+	int ret;
+
+	ret = pmtufix_nl_dump_attrs(cb, attrs);
+	if (ret)
+		return ret;
+	if (attrs[PMTUFIX_A_FLAGS] &&
+	    nla_get_u32(attrs[PMTUFIX_A_FLAGS]) & PMTUFIX_F_PERCPU) {
+		NL_SET_ERR_MSG(cb->extack,
+			       "per-CPU counters are read one table at a time");
+		return -EINVAL;
+	}
+	return pmtufix_nl_tables_dump(skb, cb, true);
+}
+
+static int pmtufix_nl_stats_reset(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmtufix_net *pn = pmtufix_nl_pernet(info);
+	struct pmtufix_table *t;
+	int ret = 0;
+
+	mutex_lock(&pn->lock);
+	if (info->attrs[PMTUFIX_A_TABLE]) {
+		t = pmtufix_nl_table(pn, info->attrs, info->extack);
+		if (IS_ERR(t))
+			ret = PTR_ERR(t);
+		else
+			pmtufix_stats_reset(t);
+	} else {
+		list_for_each_entry(t, &pn->tables, list)
+			pmtufix_stats_reset(t);
+	}
+	mutex_unlock(&pn->lock);
+	return ret;
+}
+
+static const struct genl_small_ops pmtufix_genl_ops[] = {
+	{
+		.cmd = PMTUFIX_CMD_TABLE_NEW,
+		.doit = pmtufix_nl_table_new,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PMTUFIX_CMD_TABLE_DEL,
+		.doit = pmtufix_nl_table_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PMTUFIX_CMD_TABLE_SET,
+		.doit = pmtufix_nl_table_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PMTUFIX_CMD_TABLE_GET,
+		.doit = pmtufix_nl_table_get,
+		.dumpit = pmtufix_nl_table_dump,
+	}, {
+		.cmd = PMTUFIX_CMD_ENTRY_ADD,
+		.doit = pmtufix_nl_entry_add,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PMTUFIX_CMD_ENTRY_DEL,
+		.doit = pmtufix_nl_entry_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PMTUFIX_CMD_ENTRY_GET,
+		.dumpit = pmtufix_nl_entry_dump,
+	}, {
+		.cmd = PMTUFIX_CMD_TABLE_LOAD,
+		.doit = pmtufix_nl_table_load,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PMTUFIX_CMD_LOOKUP,
+		.doit = pmtufix_nl_lookup,
+	}, {
+		.cmd = PMTUFIX_CMD_STATS_GET,
+		.doit = pmtufix_nl_stats_get,
+		.dumpit = pmtufix_nl_stats_dump,
+	}, {
+		.cmd = PMTUFIX_CMD_STATS_RESET,
+		.doit = pmtufix_nl_stats_reset,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static struct genl_family pmtufix_genl_family __ro_after_init = {
+	.name = PMTUFIX_GENL_NAME,
+	.version = PMTUFIX_GENL_VERSION,
+	.maxattr = PMTUFIX_A_MAX,
+	.policy = pmtufix_policy,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.small_ops = pmtufix_genl_ops,
+	.n_small_ops = ARRAY_SIZE(pmtufix_genl_ops),
+};
+
+/* A load belongs to its socket: drop it when the socket goes. */
+static int pmtufix_nl_notify(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct pmtufix_table *t;
+	struct pmtufix_net *pn;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !n->portid)
+		return NOTIFY_DONE;
+	pn = pmtufix_pernet(n->net);
+	mutex_lock(&pn->lock);
+	list_for_each_entry(t, &pn->tables, list)
+		if (t->load && t->load->portid == n->portid)
+			pmtufix_nl_load_drop(t);
+	mutex_unlock(&pn->lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block pmtufix_nl_notifier = {
+	.notifier_call = pmtufix_nl_notify,
+};
+
+int __init pmtufix_genl_init(void)
+{
+	int ret;
+
+	ret = netlink_register_notifier(&pmtufix_nl_notifier);
+	if (ret)
+		return ret;
+	ret = genl_register_family(&pmtufix_genl_family);
+	if (ret)
+		netlink_unregister_notifier(&pmtufix_nl_notifier);
+	return ret;
+}
+
+void pmtufix_genl_uninit(void)
+{
+	genl_unregister_family(&pmtufix_genl_family);
+	netlink_unregister_notifier(&pmtufix_nl_notifier);
+}
+
+MODULE_ALIAS_GENL_FAMILY(PMTUFIX_GENL_NAME);
