@@ -10,6 +10,7 @@
 enum {
 	O_TABLE = 0,
 	O_LOOKUP,
+	O_MISSING,
 };
 
 static const char *const pmtufix_lookup_names[] = {
@@ -23,6 +24,7 @@ static const struct xt_option_entry pmtufix_tg_opts[] = {
 	 .min = 1, .max = XT_PMTUFIX_TABLE_LEN - 1,
 	 .flags = XTOPT_PUT, XTOPT_POINTER(struct xt_pmtufix_info, table)},
 	{.name = "lookup", .id = O_LOOKUP, .type = XTTYPE_STRING},
+	{.name = "missing-mss", .id = O_MISSING, .type = XTTYPE_STRING},
 	XTOPT_TABLEEND,
 };
 
@@ -33,7 +35,10 @@ static void pmtufix_tg_help(void)
 "  --table-name NAME     pmtufix table to look addresses up in\n"
 "                        (default: \"" XT_PMTUFIX_TABLE_DEFAULT "\")\n"
 "  --lookup src|dst|both which addresses of the packet to look up; with\n"
-"                        both (the default) the smaller result wins\n");
+"                        both (the default) the smaller result wins\n"
+"  --missing-mss insert|ignore\n"
+"                        a SYN without an MSS option gets one (insert, the\n"
+"                        default, as TCPMSS does) or is left alone\n");
 }
 
 static void pmtufix_tg_init(struct xt_entry_target *t)
@@ -69,6 +74,16 @@ static void pmtufix_tg_parse(struct xt_option_call *cb)
 				      cb->arg);
 		info->lookup = i;
 		break;
+	case O_MISSING:
+		if (strcmp(cb->arg, "ignore") == 0)
+			info->flags |= XT_PMTUFIX_F_MISSING_IGNORE;
+		else if (strcmp(cb->arg, "insert") == 0)
+			info->flags &= ~XT_PMTUFIX_F_MISSING_IGNORE;
+		else
+			xtables_error(PARAMETER_PROBLEM,
+				      "PMTUFIX: unknown --missing-mss `%s': use insert or ignore",
+				      cb->arg);
+		break;
 	}
 }
 
@@ -86,6 +101,8 @@ static void pmtufix_tg_print(const void *ip, const struct xt_entry_target *t,
 
 	printf(" PMTUFIX table %s lookup %s", info->table,
 	       pmtufix_lookup_name(info));
+	if (info->flags & XT_PMTUFIX_F_MISSING_IGNORE)
+		printf(" missing-mss ignore");
 }
 
 /* Only what differs from the defaults, in the syntax parse() accepts. */
@@ -97,6 +114,8 @@ static void pmtufix_tg_save(const void *ip, const struct xt_entry_target *t)
 		printf(" --table-name %s", info->table);
 	if (info->lookup != XT_PMTUFIX_LOOKUP_BOTH)
 		printf(" --lookup %s", pmtufix_lookup_name(info));
+	if (info->flags & XT_PMTUFIX_F_MISSING_IGNORE)
+		printf(" --missing-mss ignore");
 }
 
 static struct xtables_target pmtufix_tg_reg = {

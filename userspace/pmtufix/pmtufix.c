@@ -8,12 +8,17 @@
 #include "subcommands.h"
 
 const char *prog;
+int pmtufix_json;
 
 static const struct {
 	const char *name;
 	int (*main)(int argc, const char *argv[]);
 	const char *description;
 } subcommands[] = {
+	{ "table", table_main, "Creates, loads, changes, shows and destroys tables" },
+	{ "lookup", lookup_main, "Shows the entry an address matches and the MSS it gets" },
+	{ "stats", stats_main, "Shows or resets the counters" },
+	{ "overhead", overhead_main, "Shows the MTU and MSS left behind encapsulation layers" },
 	{ "version", version_main, "Shows the version of the command and of the loaded module" },
 	{ "help", help_main, "Shows this help" },
 };
@@ -44,6 +49,12 @@ int main(int argc, const char *argv[])
 
 	prog = argv[0];
 
+	while (argc > 1 && (!strcmp(argv[1], "-j") ||
+			    !strcmp(argv[1], "--json"))) {
+		pmtufix_json = 1;
+		argc--;
+		argv++;
+	}
 	if (argc < 2) {
 		show_usage(stderr);
 		return 2;

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmtufix stats [NAME] [--per-cpu] [-j|--json|--prometheus]
+ * pmtufix stats reset [NAME]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/pmtufix.h>
+
+#include "genl.h"
+#include "json.h"
+#include "subcommands.h"
+
+static const struct {
+	const char *name;
+	const char *help;
+} counters[PMTUFIX_STATS_COUNT] = {
+	{ "packets", "Packets the PMTUFIX target saw." },
+	{ "syn", "TCP SYN without ACK seen." },
+	{ "synack", "TCP SYN-ACK seen." },
+	{ "clamped", "SYN and SYN-ACK whose MSS was lowered." },
+	{ "unchanged", "Matched SYN and SYN-ACK whose MSS was small enough already." },
+	{ "inserted", "MSS options added to SYN and SYN-ACK that had none." },
+	{ "no_match", "SYN and SYN-ACK whose addresses matched no entry." },
+	{ "malformed", "SYN and SYN-ACK left alone for a malformed TCP header or options." },
+	{ "not_writable", "SYN and SYN-ACK left alone because the header could not be made writable." },
+	{ "fragment", "Fragments left alone for lacking the whole TCP header." },
+};
+
+struct stats {
+	char table[PMTUFIX_TABLE_NAME_LEN];
+	uint64_t c[PMTUFIX_STATS_COUNT];
+	unsigned int ncpu;
+	struct {
+		uint32_t cpu;
+		uint64_t c[PMTUFIX_STATS_COUNT];
+	} *percpu;
+};
+
+struct stats_list {
+	struct stats *s;
+	size_t n, cap;
+};
+
+static void parse_counters(const struct nlattr *nest, uint64_t *c,
+			   uint32_t *cpu)
+{
+	const struct nlattr *a;
+	int type;
+
+	mnl_attr_for_each_nested(a, nest) {
+		type = mnl_attr_get_type(a);
+		if (type == PMTUFIX_STATS_A_CPU && cpu)
+			*cpu = mnl_attr_get_u32(a);
+		else if (type >= PMTUFIX_STATS_FIRST &&
+			 type < PMTUFIX_STATS_FIRST + PMTUFIX_STATS_COUNT)
+			c[type - PMTUFIX_STATS_FIRST] = mnl_attr_get_u64(a);
+	}
+}
+
+static int stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct stats_list *l = data;
+	const struct nlattr *a, *p;
+	struct stats *s;
+	void *mem;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		mem = realloc(l->s, l->cap * sizeof(*l->s));
+		if (!mem)
+			return MNL_CB_ERROR;
+		l->s = mem;
+	}
+	s = &l->s[l->n++];
+	memset(s, 0, sizeof(*s));
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		switch (mnl_attr_get_type(a)) {
+		case PMTUFIX_A_TABLE:
+			snprintf(s->table, sizeof(s->table), "%s",
+				 mnl_attr_get_str(a));
+			break;
+		case PMTUFIX_A_STATS:
+			parse_counters(a, s->c, NULL);
+			break;
+		case PMTUFIX_A_STATS_PERCPU:
+			mnl_attr_for_each_nested(p, a) {
+				mem = realloc(s->percpu,
+					      (s->ncpu + 1) * sizeof(*s->percpu));
+				if (!mem)
+					return MNL_CB_ERROR;
+				s->percpu = mem;
+				memset(&s->percpu[s->ncpu], 0,
+				       sizeof(*s->percpu));
+				parse_counters(p, s->percpu[s->ncpu].c,
+					       &s->percpu[s->ncpu].cpu);
+				s->ncpu++;
+			}
+			break;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static void print_text(const struct stats *s)
+{
+	unsigned int i, k;
+
+	printf("table %s\n", s->table);
+	for (i = 0; i < PMTUFIX_STATS_COUNT; i++) {
+		printf("  %-14s %20llu", counters[i].name,
+		       (unsigned long long)s->c[i]);
+		for (k = 0; k < s->ncpu; k++)
+			printf("  cpu%u %llu", s->percpu[k].cpu,
+			       (unsigned long long)s->percpu[k].c[i]);
+		printf("\n");
+	}
+}
+
+static void print_json_counters(struct json *j, const uint64_t *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < PMTUFIX_STATS_COUNT; i++)
+		json_kv_u64(j, counters[i].name, c[i]);
+}
+
+static void print_json(struct json *j, const struct stats *s)
+{
+	unsigned int k;
+
+	json_object_begin(j);
+	json_kv_string(j, "table", s->table);
+	print_json_counters(j, s->c);
+	if (s->ncpu) {
+		json_key(j, "per_cpu");
+		json_array_begin(j);
+		for (k = 0; k < s->ncpu; k++) {
+			json_object_begin(j);
+			json_kv_u64(j, "cpu", s->percpu[k].cpu);
+			print_json_counters(j, s->percpu[k].c);
+			json_object_end(j);
+		}
+		json_array_end(j);
+	}
+	json_object_end(j);
+}
+
+/* The text exposition format: one family per counter, a table label. */
+static void print_prometheus(const struct stats *s, size_t n)
+{
+	unsigned int i;
+	size_t k;
+
+	for (i = 0; i < PMTUFIX_STATS_COUNT; i++) {
+		printf("# HELP pmtufix_%s_total %s\n", counters[i].name,
+		       counters[i].help);
+		printf("# TYPE pmtufix_%s_total counter\n", counters[i].name);
+		for (k = 0; k < n; k++)
+			printf("pmtufix_%s_total{table=\"%s\"} %llu\n",
+			       counters[i].name, s[k].table,
+			       (unsigned long long)s[k].c[i]);
+	}
+}
+
+static int stats_reset(int argc, const char *argv[])
+{
+	struct pmtufix_nl h;
+	struct nlmsghdr *nlh;
+	char action[96];
+	int ret;
+
+	if (argc > 2) {
+		fprintf(stderr, "Usage: %s stats reset [NAME]\n", prog);
+		return 2;
+	}
+	snprintf(action, sizeof(action), "stats reset%s%s",
+		 argc == 2 ? " " : "", argc == 2 ? argv[1] : "");
+	if (pmtufix_nl_open(&h, action))
+		return 1;
+	nlh = pmtufix_nl_request(&h, PMTUFIX_CMD_STATS_RESET, NLM_F_ACK);
+	if (argc == 2)
+		mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, argv[1]);
+	ret = pmtufix_nl_talk(&h, nlh, NULL, NULL);
+	if (ret)
+		pmtufix_nl_perror(&h, action, ret);
+	pmtufix_nl_close(&h);
+	return ret ? 1 : 0;
+}
+
+static int get_stats(struct pmtufix_nl *h, const char *name, int percpu,
+		     struct stats_list *l)
+{
+	struct pmtufix_table_reply *t = NULL;
+	struct nlmsghdr *nlh;
+	size_t n = 0, k;
+	int ret;
+
+	if (name || !percpu) {
+		nlh = pmtufix_nl_request(h, PMTUFIX_CMD_STATS_GET,
+					 name ? NLM_F_ACK : NLM_F_DUMP);
+		if (name)
+			mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
+		if (percpu)
+			mnl_attr_put_u32(nlh, PMTUFIX_A_FLAGS, PMTUFIX_F_PERCPU);
+		return pmtufix_nl_talk(h, nlh, stats_cb, l);
+	}
+	/* Per-CPU counters come one table at a time. */
+	ret = pmtufix_get_tables(h, NULL, &t, &n);
+	for (k = 0; !ret && k < n; k++)
+		ret = get_stats(h, t[k].name, 1, l);
+	free(t);
+	return ret;
+}
+
+int stats_main(int argc, const char *argv[])
+{
+	int json = pmtufix_json, prom = 0, percpu = 0, i, ret;
+	struct stats_list l = {};
+	const char *name = NULL;
+	struct pmtufix_nl h;
+	char action[96];
+	struct json j;
+	size_t k;
+
+	if (argc > 1 && !strcmp(argv[1], "reset"))
+		return stats_reset(argc - 1, argv + 1);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+			json = 1;
+		else if (!strcmp(argv[i], "--prometheus"))
+			prom = 1;
+		else if (!strcmp(argv[i], "--per-cpu"))
+			percpu = 1;
+		else if (argv[i][0] != '-' && !name)
+			name = argv[i];
+		else
+			goto usage;
+	}
+	if (json && prom)
+		goto usage;
+	if (prom && percpu) {
+		fprintf(stderr,
+			"pmtufix stats: --per-cpu is not available with --prometheus\n");
+		return 2;
+	}
+	snprintf(action, sizeof(action), "stats%s%s", name ? " " : "",
+		 name ? name : "");
+	if (pmtufix_nl_open(&h, action))
+		return 1;
+	ret = get_stats(&h, name, percpu, &l);
+	if (ret) {
+		pmtufix_nl_perror(&h, action, ret);
+		goto out;
+	}
+	if (prom) {
+		print_prometheus(l.s, l.n);
+	} else if (json) {
+		json_init(&j, stdout);
+		if (!name)
+			json_array_begin(&j);
+		for (k = 0; k < l.n; k++)
+			print_json(&j, &l.s[k]);
+		if (!name)
+			json_array_end(&j);
+	} else {
+		for (k = 0; k < l.n; k++)
+			print_text(&l.s[k]);
+	}
+out:
+	for (k = 0; k < l.n; k++)
+		free(l.s[k].percpu);
+	free(l.s);
+	pmtufix_nl_close(&h);
+	return ret ? 1 : 0;
+usage:
+	fprintf(stderr,
+		"Usage: %s stats [NAME] [--per-cpu] [-j|--json|--prometheus]\n"
+		"       %s stats reset [NAME]\n", prog, prog);
+	return 2;
+}

@@ -1,0 +1,771 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmtufix table create|destroy|list|flush|set|load|add|del|show
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/pmtufix.h>
+
+#include "genl.h"
+#include "json.h"
+#include "parse.h"
+#include "subcommands.h"
+
+#define MAX_DUMP_TRIES 5
+
+static int usage(const char *sub)
+{
+	fprintf(stderr, "Usage: %s table %s\n", prog, sub);
+	return 2;
+}
+
+static int check_name(const char *action, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len >= PMTUFIX_TABLE_NAME_LEN ||
+	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			 "0123456789_.-") != len) {
+		fprintf(stderr,
+			"pmtufix %s: invalid table name `%s' (1 to %d letters, digits, `_', `.', `-')\n",
+			action, name, PMTUFIX_TABLE_NAME_LEN - 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* A simple request on a table: TABLE_NEW, TABLE_DEL, STATS_RESET... */
+static int simple_request(const char *action, uint8_t cmd, const char *name,
+			  const uint32_t *defaults)
+{
+	static const uint16_t attrs[] = {
+		PMTUFIX_A_MTU, PMTUFIX_A_FLOOR4, PMTUFIX_A_FLOOR6,
+	};
+	struct pmtufix_nl h;
+	struct nlmsghdr *nlh;
+	unsigned int i;
+	int ret;
+
+	if (pmtufix_nl_open(&h, action))
+		return 1;
+	nlh = pmtufix_nl_request(&h, cmd, NLM_F_ACK);
+	if (name)
+		mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
+	for (i = 0; defaults && i < 3; i++)
+		if (defaults[i] != UINT32_MAX)
+			mnl_attr_put_u32(nlh, attrs[i], defaults[i]);
+	ret = pmtufix_nl_talk(&h, nlh, NULL, NULL);
+	if (ret)
+		pmtufix_nl_perror(&h, action, ret);
+	pmtufix_nl_close(&h);
+	return ret ? 1 : 0;
+}
+
+/* [mtu N] [floor4 N] [floor6 N]: UINT32_MAX for what is not given. */
+static int parse_defaults(const char *action, int argc, const char *argv[],
+			  uint32_t def[3])
+{
+	static const struct {
+		const char *word;
+		unsigned long min, max;
+	} keys[] = {
+		{ "mtu", 68, 65535 },
+		{ "floor4", 0, 65535 },
+		{ "floor6", 0, 65535 },
+	};
+	unsigned long v;
+	unsigned int k;
+	char *end;
+	int i;
+
+	def[0] = def[1] = def[2] = UINT32_MAX;
+	for (i = 0; i < argc; i += 2) {
+		for (k = 0; k < 3; k++)
+			if (!strcmp(argv[i], keys[k].word))
+				break;
+		if (k == 3) {
+			fprintf(stderr,
+				"pmtufix %s: unknown setting `%s' (mtu, floor4, floor6)\n",
+				action, argv[i]);
+			return -1;
+		}
+		if (i + 1 >= argc) {
+			fprintf(stderr, "pmtufix %s: `%s' needs a value\n",
+				action, argv[i]);
+			return -1;
+		}
+		errno = 0;
+		v = strtoul(argv[i + 1], &end, 10);
+		if (errno || *end || end == argv[i + 1] || argv[i + 1][0] == '-' ||
+		    v < keys[k].min || v > keys[k].max) {
+			fprintf(stderr,
+				"pmtufix %s: %s `%s' is out of range (%lu..%lu)\n",
+				action, argv[i], argv[i + 1], keys[k].min,
+				keys[k].max);
+			return -1;
+		}
+		def[k] = v;
+	}
+	return 0;
+}
+
+static int cmd_create_set(int argc, const char *argv[], int set)
+{
+	char action[96];
+	uint32_t def[3];
+
+	if (argc < 2 || (set && argc < 4))
+		return usage(set ? "set NAME [mtu N] [floor4 N] [floor6 N]" :
+				   "create NAME [mtu N] [floor4 N] [floor6 N]");
+	snprintf(action, sizeof(action), "table %s %s", argv[0], argv[1]);
+	if (check_name(action, argv[1]) ||
+	    parse_defaults(action, argc - 2, argv + 2, def))
+		return 2;
+	return simple_request(action, set ? PMTUFIX_CMD_TABLE_SET :
+					    PMTUFIX_CMD_TABLE_NEW,
+			      argv[1], def);
+}
+
+static int cmd_destroy(int argc, const char *argv[])
+{
+	char action[96];
+
+	if (argc != 2)
+		return usage("destroy NAME");
+	snprintf(action, sizeof(action), "table destroy %s", argv[1]);
+	if (check_name(action, argv[1]))
+		return 2;
+	return simple_request(action, PMTUFIX_CMD_TABLE_DEL, argv[1], NULL);
+}
+
+/* Tables */
+
+struct table_list {
+	struct pmtufix_table_reply *t;
+	size_t n, cap;
+};
+
+static int table_list_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct table_list *l = data;
+	struct pmtufix_table_reply *p;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		p = realloc(l->t, l->cap * sizeof(*l->t));
+		if (!p)
+			return MNL_CB_ERROR;
+		l->t = p;
+	}
+	if (pmtufix_nl_parse_table(nlh, &l->t[l->n]) == 0)
+		l->n++;
+	return MNL_CB_OK;
+}
+
+/* Every table of the namespace, or just @name. */
+int pmtufix_get_tables(struct pmtufix_nl *h, const char *name,
+		       struct pmtufix_table_reply **out, size_t *n)
+{
+	struct table_list l = {};
+	struct nlmsghdr *nlh;
+	int ret, tries = 0;
+
+	do {
+		l.n = 0;
+		nlh = pmtufix_nl_request(h, PMTUFIX_CMD_TABLE_GET,
+					 name ? NLM_F_ACK : NLM_F_DUMP);
+		if (name)
+			mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
+		ret = pmtufix_nl_talk(h, nlh, table_list_cb, &l);
+	} while (!ret && h->dump_intr && ++tries < MAX_DUMP_TRIES);
+	if (ret) {
+		free(l.t);
+		return ret;
+	}
+	*out = l.t;
+	*n = l.n;
+	return 0;
+}
+
+static int cmd_list(int argc, const char *argv[])
+{
+	struct pmtufix_table_reply *t = NULL;
+	int names = 0, json = pmtufix_json, i, ret;
+	struct pmtufix_nl h;
+	struct json j;
+	size_t n = 0, k;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--names"))
+			names = 1;
+		else if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+			json = 1;
+		else
+			return usage("list [--names] [-j|--json]");
+	}
+	if (pmtufix_nl_open(&h, "table list"))
+		return 1;
+	ret = pmtufix_get_tables(&h, NULL, &t, &n);
+	if (ret) {
+		pmtufix_nl_perror(&h, "table list", ret);
+		pmtufix_nl_close(&h);
+		return 1;
+	}
+	if (json) {
+		json_init(&j, stdout);
+		json_array_begin(&j);
+		for (k = 0; k < n; k++) {
+			json_object_begin(&j);
+			json_kv_string(&j, "table", t[k].name);
+			json_kv_u64(&j, "mtu", t[k].mtu);
+			json_kv_u64(&j, "floor4", t[k].floor4);
+			json_kv_u64(&j, "floor6", t[k].floor6);
+			json_kv_u64(&j, "entries4", t[k].count4);
+			json_kv_u64(&j, "entries6", t[k].count6);
+			json_kv_u64(&j, "rules", t[k].rules);
+			json_object_end(&j);
+		}
+		json_array_end(&j);
+	} else {
+		if (!names && n)
+			printf("%-24s %6s %6s %6s %10s %10s %6s\n", "TABLE",
+			       "MTU", "FLOOR4", "FLOOR6", "IPV4", "IPV6",
+			       "RULES");
+		for (k = 0; k < n; k++) {
+			if (names)
+				printf("%s\n", t[k].name);
+			else
+				printf("%-24s %6u %6u %6u %10u %10u %6u\n",
+				       t[k].name, t[k].mtu, t[k].floor4,
+				       t[k].floor6, t[k].count4, t[k].count6,
+				       t[k].rules);
+		}
+	}
+	free(t);
+	pmtufix_nl_close(&h);
+	return 0;
+}
+
+/* Loading */
+
+/* Sends the request being built, opening the next one on success. */
+struct loader {
+	struct pmtufix_nl *h;
+	const char *name;
+	const char *action;
+	struct nlmsghdr *nlh;
+	struct nlattr *entries;
+	uint32_t flags;		/* PMTUFIX_LOAD_* of the message in h->buf */
+	size_t sent, total;
+	int progress;
+};
+
+static void loader_start(struct loader *ld, uint32_t flags)
+{
+	ld->nlh = pmtufix_nl_request(ld->h, PMTUFIX_CMD_TABLE_LOAD, NLM_F_ACK);
+	mnl_attr_put_strz(ld->nlh, PMTUFIX_A_TABLE, ld->name);
+	ld->flags = flags;
+	mnl_attr_put_u32(ld->nlh, PMTUFIX_A_LOAD, flags);
+	ld->entries = mnl_attr_nest_start(ld->nlh, PMTUFIX_A_ENTRIES);
+}
+
+static int loader_send(struct loader *ld, uint32_t extra)
+{
+	uint32_t *load;
+	struct nlattr *a;
+	int ret;
+
+	mnl_attr_nest_end(ld->nlh, ld->entries);
+	/* The flags attribute was put second; patch in COMMIT if last. */
+	mnl_attr_for_each(a, ld->nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) == PMTUFIX_A_LOAD) {
+			load = mnl_attr_get_payload(a);
+			*load |= extra;
+		}
+	}
+	ret = pmtufix_nl_talk(ld->h, ld->nlh, NULL, NULL);
+	if (ret) {
+		if (ld->progress)
+			fputc('\n', stderr);
+		pmtufix_nl_perror(ld->h, ld->action, ret);
+		return -1;
+	}
+	if (ld->progress)
+		fprintf(stderr, "\rpmtufix %s: %zu of %zu entries sent",
+			ld->action, ld->sent, ld->total);
+	return 0;
+}
+
+static int loader_add(struct loader *ld, const struct pmtufix_entry_spec *e)
+{
+	if (pmtufix_nl_put_entry(ld->nlh, ld->h->buflen, e, 1) == 0) {
+		ld->sent++;
+		return 0;
+	}
+	if (loader_send(ld, 0))
+		return -1;
+	loader_start(ld, 0);
+	if (pmtufix_nl_put_entry(ld->nlh, ld->h->buflen, e, 1)) {
+		fprintf(stderr, "pmtufix %s: an entry does not fit a message\n",
+			ld->action);
+		return -1;
+	}
+	ld->sent++;
+	return 0;
+}
+
+struct load_key {
+	uint8_t family;
+	uint8_t plen;
+	uint8_t addr[16];
+	unsigned int line;
+	size_t off;
+	size_t len;
+};
+
+static int load_key_cmp(const void *pa, const void *pb)
+{
+	const struct load_key *a = pa, *b = pb;
+	int c;
+
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	c = memcmp(a->addr, b->addr, sizeof(a->addr));
+	if (c)
+		return c;
+	if (a->plen != b->plen)
+		return a->plen < b->plen ? -1 : 1;
+	return a->line < b->line ? -1 : a->line > b->line;
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	size_t cap = 1 << 16, n = 0, r;
+	char *buf, *p;
+
+	if (!f)
+		return NULL;
+	buf = malloc(cap);
+	while (buf) {
+		r = fread(buf + n, 1, cap - n, f);
+		n += r;
+		if (r == 0)
+			break;
+		if (n == cap) {
+			cap *= 2;
+			p = realloc(buf, cap);
+			if (!p) {
+				free(buf);
+				buf = NULL;
+			}
+			buf = p;
+		}
+	}
+	if (buf && ferror(f)) {
+		free(buf);
+		buf = NULL;
+	}
+	if (f != stdin)
+		fclose(f);
+	*len = n;
+	return buf;
+}
+
+/* Creates @name unless it exists. */
+static int ensure_table(struct pmtufix_nl *h, const char *name,
+			const char *action)
+{
+	struct nlmsghdr *nlh;
+	int ret;
+
+	nlh = pmtufix_nl_request(h, PMTUFIX_CMD_TABLE_NEW, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
+	ret = pmtufix_nl_talk(h, nlh, NULL, NULL);
+	if (ret && ret != -EEXIST) {
+		pmtufix_nl_perror(h, action, ret);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Checks the whole file first (every line parses, no prefix twice), then
+ * sends the entries in table order, so that the kernel need not sort.  The
+ * table is created if it does not exist.
+ */
+static int cmd_load(int argc, const char *argv[])
+{
+	const char *file, *shown;
+	struct pmtufix_parse_error err;
+	struct pmtufix_entry_spec e;
+	struct load_key *keys = NULL, *k;
+	size_t len, off, nkeys = 0, cap = 0, i;
+	struct loader ld = {};
+	struct pmtufix_nl h;
+	char action[96], pfx[64];
+	unsigned int line = 0;
+	int ret = 2, r;
+	char *buf, *nl;
+
+	if (argc != 3)
+		return usage("load NAME FILE");
+	snprintf(action, sizeof(action), "table load %s", argv[1]);
+	if (check_name(action, argv[1]))
+		return 2;
+	file = argv[2];
+	shown = strcmp(file, "-") ? file : "<stdin>";
+	buf = read_all(file, &len);
+	if (!buf) {
+		fprintf(stderr, "pmtufix %s: cannot read %s: %s\n", action,
+			shown, strerror(errno));
+		return 1;
+	}
+
+	for (off = 0; off < len; off = nl ? (size_t)(nl - buf) + 1 : len) {
+		nl = memchr(buf + off, '\n', len - off);
+		line++;
+		r = pmtufix_parse_line(buf + off,
+				       (nl ? (size_t)(nl - buf) : len) - off,
+				       &e, &err);
+		if (r < 0) {
+			fprintf(stderr, "%s:%u:%u: %s\n", shown, line,
+				err.column, err.msg);
+			goto out;
+		}
+		if (r == 0)
+			continue;
+		if (nkeys == cap) {
+			cap = cap ? cap * 2 : 1024;
+			k = realloc(keys, cap * sizeof(*keys));
+			if (!k) {
+				fprintf(stderr, "pmtufix %s: out of memory\n",
+					action);
+				ret = 1;
+				goto out;
+			}
+			keys = k;
+		}
+		k = &keys[nkeys++];
+		memset(k, 0, sizeof(*k));
+		k->family = e.family;
+		k->plen = e.plen;
+		memcpy(k->addr, e.addr, e.family == PMTUFIX_IPV4 ? 4 : 16);
+		k->line = line;
+		k->off = off;
+		k->len = (nl ? (size_t)(nl - buf) : len) - off;
+	}
+	qsort(keys, nkeys, sizeof(*keys), load_key_cmp);
+	for (i = 1; i < nkeys; i++) {
+		if (keys[i].family == keys[i - 1].family &&
+		    keys[i].plen == keys[i - 1].plen &&
+		    !memcmp(keys[i].addr, keys[i - 1].addr, 16)) {
+			pmtufix_parse_line(buf + keys[i].off, keys[i].len, &e,
+					   &err);
+			pmtufix_format_prefix(&e, pfx, sizeof(pfx));
+			fprintf(stderr,
+				"%s:%u:1: duplicate prefix %s (first on line %u)\n",
+				shown, keys[i].line, pfx, keys[i - 1].line);
+			goto out;
+		}
+	}
+
+	ret = 1;
+	if (pmtufix_nl_open(&h, action))
+		goto out;
+	if (ensure_table(&h, argv[1], action))
+		goto close;
+	ld.h = &h;
+	ld.name = argv[1];
+	ld.action = action;
+	ld.total = nkeys;
+	ld.progress = isatty(STDERR_FILENO) && nkeys > 10000;
+	loader_start(&ld, PMTUFIX_LOAD_BEGIN);
+	for (i = 0; i < nkeys; i++) {
+		pmtufix_parse_line(buf + keys[i].off, keys[i].len, &e, &err);
+		if (loader_add(&ld, &e))
+			goto close;
+	}
+	if (loader_send(&ld, PMTUFIX_LOAD_COMMIT))
+		goto close;
+	if (ld.progress)
+		fputc('\n', stderr);
+	ret = 0;
+close:
+	pmtufix_nl_close(&h);
+out:
+	free(keys);
+	free(buf);
+	return ret;
+}
+
+static int cmd_flush(int argc, const char *argv[])
+{
+	struct loader ld = {};
+	struct pmtufix_nl h;
+	char action[96];
+	int ret;
+
+	if (argc != 2)
+		return usage("flush NAME");
+	snprintf(action, sizeof(action), "table flush %s", argv[1]);
+	if (check_name(action, argv[1]))
+		return 2;
+	if (pmtufix_nl_open(&h, action))
+		return 1;
+	ld.h = &h;
+	ld.name = argv[1];
+	ld.action = action;
+	loader_start(&ld, PMTUFIX_LOAD_BEGIN);
+	ret = loader_send(&ld, PMTUFIX_LOAD_COMMIT);
+	pmtufix_nl_close(&h);
+	return ret ? 1 : 0;
+}
+
+/* add NAME [--replace] PREFIX [mtu N] [LAYER...]; del NAME PREFIX... */
+static int cmd_add_del(int argc, const char *argv[], int add)
+{
+	struct pmtufix_parse_error err;
+	struct pmtufix_entry_spec e;
+	struct pmtufix_nl h;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	int replace = 0, first = 2, i, ret;
+	char action[96];
+
+	if (add && argc > 2 && !strcmp(argv[2], "--replace")) {
+		replace = 1;
+		first = 3;
+	}
+	if (argc <= first)
+		return usage(add ? "add NAME [--replace] PREFIX [mtu N] [LAYER...]" :
+				   "del NAME PREFIX...");
+	snprintf(action, sizeof(action), "table %s %s", argv[0], argv[1]);
+	if (check_name(action, argv[1]))
+		return 2;
+	if (add && pmtufix_parse_entry_argv(argc - first, argv + first, &e,
+					    &err)) {
+		fprintf(stderr, "pmtufix %s: %s\n", action, err.msg);
+		return 2;
+	}
+	if (pmtufix_nl_open(&h, action))
+		return 1;
+	nlh = pmtufix_nl_request(&h, add ? PMTUFIX_CMD_ENTRY_ADD :
+					   PMTUFIX_CMD_ENTRY_DEL, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, argv[1]);
+	if (replace)
+		mnl_attr_put_u32(nlh, PMTUFIX_A_FLAGS, PMTUFIX_F_REPLACE);
+	nest = mnl_attr_nest_start(nlh, PMTUFIX_A_ENTRIES);
+	if (add) {
+		pmtufix_nl_put_entry(nlh, h.buflen, &e, 1);
+	} else {
+		for (i = first; i < argc; i++) {
+			if (pmtufix_parse_prefix(argv[i], &e, &err)) {
+				fprintf(stderr, "pmtufix %s: %s\n", action,
+					err.msg);
+				pmtufix_nl_close(&h);
+				return 2;
+			}
+			if (pmtufix_nl_put_entry(nlh, h.buflen, &e, 0)) {
+				fprintf(stderr,
+					"pmtufix %s: too many prefixes for one request\n",
+					action);
+				pmtufix_nl_close(&h);
+				return 2;
+			}
+		}
+	}
+	mnl_attr_nest_end(nlh, nest);
+	ret = pmtufix_nl_talk(&h, nlh, NULL, NULL);
+	if (ret)
+		pmtufix_nl_perror(&h, action, ret);
+	pmtufix_nl_close(&h);
+	return ret ? 1 : 0;
+}
+
+/* Showing */
+
+struct show_ctx {
+	FILE *out;
+	struct json *j;
+	size_t n;
+};
+
+void pmtufix_print_entry(FILE *out, const struct pmtufix_entry_reply *r)
+{
+	char pfx[64], layers[512], mtu[16];
+
+	pmtufix_format_prefix(&r->spec, pfx, sizeof(pfx));
+	pmtufix_format_layers(r->spec.layers, r->spec.nlayers, layers,
+			      sizeof(layers));
+	if (r->spec.mtu)
+		snprintf(mtu, sizeof(mtu), "%u", r->spec.mtu);
+	else
+		snprintf(mtu, sizeof(mtu), "-");
+	fprintf(out, "%-43s %5s %5u %5u %12llu %12llu  %s\n", pfx, mtu,
+		r->inner_mtu, r->mss, (unsigned long long)r->hits,
+		(unsigned long long)r->clamped,
+		r->spec.nlayers ? layers : "-");
+}
+
+void pmtufix_json_entry(struct json *j, const struct pmtufix_entry_reply *r)
+{
+	char pfx[64], layers[512];
+
+	pmtufix_format_prefix(&r->spec, pfx, sizeof(pfx));
+	pmtufix_format_layers(r->spec.layers, r->spec.nlayers, layers,
+			      sizeof(layers));
+	json_object_begin(j);
+	json_kv_string(j, "prefix", pfx);
+	json_key(j, "mtu");
+	if (r->spec.mtu)
+		json_u64(j, r->spec.mtu);
+	else
+		json_null(j);
+	json_kv_string(j, "layers", layers);
+	json_kv_u64(j, "inner_mtu", r->inner_mtu);
+	json_kv_u64(j, "mss", r->mss);
+	json_kv_u64(j, "hits", r->hits);
+	json_kv_u64(j, "clamped", r->clamped);
+	json_object_end(j);
+}
+
+static int show_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct show_ctx *ctx = data;
+	struct pmtufix_entry_reply r;
+	const struct nlattr *a, *e;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != PMTUFIX_A_ENTRIES)
+			continue;
+		mnl_attr_for_each_nested(e, a) {
+			if (pmtufix_nl_parse_entry(e, &r))
+				continue;
+			if (ctx->j)
+				pmtufix_json_entry(ctx->j, &r);
+			else
+				pmtufix_print_entry(ctx->out, &r);
+			ctx->n++;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static int cmd_show(int argc, const char *argv[])
+{
+	struct pmtufix_table_reply *t = NULL;
+	struct show_ctx ctx = {};
+	int json = pmtufix_json, tries = 0, ret, i;
+	const char *name = NULL;
+	struct nlmsghdr *nlh;
+	struct pmtufix_nl h;
+	char action[96], *text = NULL;
+	size_t n, textlen;
+	struct json j;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+			json = 1;
+		else if (!name)
+			name = argv[i];
+		else
+			return usage("show NAME [-j|--json]");
+	}
+	if (!name)
+		return usage("show NAME [-j|--json]");
+	snprintf(action, sizeof(action), "table show %s", name);
+	if (check_name(action, name))
+		return 2;
+	if (pmtufix_nl_open(&h, action))
+		return 1;
+
+	/* A table changed during the dump is dumped again, whole. */
+	do {
+		free(t);
+		t = NULL;
+		ret = pmtufix_get_tables(&h, name, &t, &n);
+		if (ret || n != 1)
+			break;
+		free(text);
+		ctx.out = open_memstream(&text, &textlen);
+		ctx.n = 0;
+		ctx.j = NULL;
+		if (json) {
+			json_init(&j, ctx.out);
+			ctx.j = &j;
+			json_object_begin(&j);
+			json_kv_string(&j, "table", t->name);
+			json_kv_u64(&j, "mtu", t->mtu);
+			json_kv_u64(&j, "floor4", t->floor4);
+			json_kv_u64(&j, "floor6", t->floor6);
+			json_kv_u64(&j, "rules", t->rules);
+			json_key(&j, "entries");
+			json_array_begin(&j);
+		} else {
+			fprintf(ctx.out,
+				"table %s: mtu %u, floor4 %u, floor6 %u, %u IPv4 and %u IPv6 entries, %u rules\n",
+				t->name, t->mtu, t->floor4, t->floor6,
+				t->count4, t->count6, t->rules);
+			if (t->count4 + t->count6)
+				fprintf(ctx.out,
+					"%-43s %5s %5s %5s %12s %12s  %s\n",
+					"PREFIX", "MTU", "INNER", "MSS", "HITS",
+					"CLAMPED", "LAYERS");
+		}
+		nlh = pmtufix_nl_request(&h, PMTUFIX_CMD_ENTRY_GET, NLM_F_DUMP);
+		mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
+		ret = pmtufix_nl_talk(&h, nlh, show_cb, &ctx);
+		if (json) {
+			json_array_end(&j);
+			json_object_end(&j);
+		}
+		fclose(ctx.out);
+	} while (!ret && h.dump_intr && ++tries < MAX_DUMP_TRIES);
+
+	if (ret) {
+		pmtufix_nl_perror(&h, action, ret);
+	} else if (h.dump_intr) {
+		fprintf(stderr,
+			"pmtufix %s: the table kept changing during the dump\n",
+			action);
+		ret = -EINTR;
+	} else {
+		fwrite(text, 1, textlen, stdout);
+	}
+	free(text);
+	free(t);
+	pmtufix_nl_close(&h);
+	return ret ? 1 : 0;
+}
+
+int table_main(int argc, const char *argv[])
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+
+	if (!strcmp(sub, "create"))
+		return cmd_create_set(argc - 1, argv + 1, 0);
+	if (!strcmp(sub, "set"))
+		return cmd_create_set(argc - 1, argv + 1, 1);
+	if (!strcmp(sub, "destroy"))
+		return cmd_destroy(argc - 1, argv + 1);
+	if (!strcmp(sub, "list"))
+		return cmd_list(argc - 1, argv + 1);
+	if (!strcmp(sub, "flush"))
+		return cmd_flush(argc - 1, argv + 1);
+	if (!strcmp(sub, "load"))
+		return cmd_load(argc - 1, argv + 1);
+	if (!strcmp(sub, "add"))
+		return cmd_add_del(argc - 1, argv + 1, 1);
+	if (!strcmp(sub, "del"))
+		return cmd_add_del(argc - 1, argv + 1, 0);
+	if (!strcmp(sub, "show"))
+		return cmd_show(argc - 1, argv + 1);
+	fprintf(stderr,
+		"Usage: %s table create|destroy|list|flush|set|load|add|del|show ...\n",
+		prog);
+	return 2;
+}
