@@ -3,7 +3,8 @@
 #   make                  the module (against KDIR) and the userspace parts
 #   make module           xt_PMTUFIX.ko against KDIR
 #   make userspace        pmtufix and libxt_PMTUFIX.so
-#   make check            unit tests of the pure core, with ASan and UBSan
+#   make check            unit tests, fuzz corpora replayed (ASan, UBSan), host CLI tests
+#   make fuzz             libFuzzer on every harness for FUZZ_SECONDS each
 #   make bench            benchmarks: figures and ratios, no pass/fail
 #   make vm               the namespace suite in QEMU on every Debian kernel
 #   make oracle           check that the VM suite catches a broken module
@@ -43,8 +44,32 @@ $(BUILD)/unit/%: tests/unit/%.c $(CORE_SRCS) $(wildcard kmod/core/*.h) tests/uni
 	@mkdir -p $(@D)
 	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS)
 
-check: $(UNIT_TESTS)
+# The fuzz harnesses, replaying their corpora without libFuzzer.
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAYS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/replay_%)
+
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/standalone.c $(CORE_SRCS) $(wildcard kmod/core/*.h userspace/pmtufix/*.[ch])
+	@mkdir -p $(@D)
+	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $< tests/fuzz/standalone.c $(CORE_SRCS)
+
+check: $(UNIT_TESTS) $(FUZZ_REPLAYS) userspace
 	@set -e; for t in $(UNIT_TESTS); do $$t; done
+	@set -e; for n in $(FUZZ_NAMES); do \
+		$(BUILD)/fuzz/replay_$$n tests/fuzz/corpus_$$n; done
+	tests/unit/test_pcap.sh || [ $$? = 4 ]
+	tests/unit/test_cli.sh
+
+# libFuzzer proper: needs clang (apt-get install clang).
+FUZZ_SECONDS ?= 60
+fuzz:
+	@mkdir -p $(BUILD)/fuzz
+	@set -e; for n in $(FUZZ_NAMES); do \
+		clang -g -O1 -fsanitize=fuzzer,address,undefined -Ikmod -Iinclude/uapi \
+			-o $(BUILD)/fuzz/fuzz_$$n tests/fuzz/fuzz_$$n.c $(CORE_SRCS); \
+		mkdir -p $(BUILD)/fuzz/corpus_$$n; \
+		$(BUILD)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) \
+			$(BUILD)/fuzz/corpus_$$n tests/fuzz/corpus_$$n; \
+	done
 
 BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ikmod -Iinclude/uapi
 
@@ -105,6 +130,6 @@ clean:
 	find . -path ./build -prune -o \( -name '*.o' -o -name '.*.cmd' \) \
 		-type f -print | xargs -r rm -f
 	$(MAKE) -C userspace clean
-	rm -rf $(BUILD)/unit $(BUILD)/bench
+	rm -rf $(BUILD)/unit $(BUILD)/bench $(BUILD)/fuzz
 
-.PHONY: all module userspace check bench deps vm oracle demo test style sparse install dkms-install clean
+.PHONY: all module userspace check fuzz bench deps vm oracle demo test style sparse install dkms-install clean

@@ -53,7 +53,10 @@ err() {
 	echo "FAIL: $*" >&2
 }
 
+# info MESSAGE: what a test measured; shown as a TAP comment whether the
+# test passes or not.
 info() {
+	{ echo "#   $*" >&3; } 2>/dev/null
 	echo "$*"
 }
 
@@ -103,7 +106,7 @@ run_test() {
 		trap cleanup_ns EXIT
 		[ -n "${PMTUFIX_VERBOSE:-}" ] && set -x
 		"$@"
-	) >"$log" 2>&1
+	) 3>&1 >"$log" 2>&1
 	rc=$?
 	n=$(($(wc -l <"$PMTUFIX_RESULTS") + 1))
 	case $rc in
@@ -171,16 +174,79 @@ topo_crs() {
 		net.ipv6.conf.all.forwarding=1
 }
 
-# tcp_roundtrip CLIENT_NS SERVER_NS ADDR PORT BYTES: the client sends BYTES
-# to a server at ADDR:PORT that answers with their count and digest.
-tcp_roundtrip() {
-	local cns=$1 sns=$2 addr=$3 port=$4 bytes=$5 tool
+# probe_start CLIENT_NS SERVER_NS: starts tests/lib/nsprobe.py, which
+# serves in SERVER_NS and captures handshakes on both veth0; probe then
+# makes connections through it without starting a process each time.
+probe_start() {
+	local line
 
-	tool=$PMTUFIX_TOP/tests/lib/tcpx.py
-	ip netns exec "$sns" python3 "$tool" serve "$port" &
-	busywait 5000 listening "$sns" "$port" || {
-		err "no server listening on port $port"
+	coproc PROBE { python3 "$PMTUFIX_TOP/tests/lib/nsprobe.py" \
+		"$1" veth0 "$2" veth0 2>&1; }
+	read -r -t 60 line <&"${PROBE[0]}"
+	[ "$line" = ready ] || {
+		err "nsprobe did not start: $line"
 		return 1
 	}
-	ip netns exec "$cns" python3 "$tool" send "$addr" "$port" "$bytes"
+}
+
+# probe ADDR [BYTES]: one connection from the client to ADDR, sending
+# BYTES; sets PROBE_SYN and PROBE_SYNACK (the MSS of the SYN at the server
+# and of the SYN-ACK at the client) and PROBE_CSUM (true if their checksums
+# were right).
+probe() {
+	local status
+
+	echo "connect $*" >&"${PROBE[1]}"
+	read -r -t 120 status PROBE_SYN PROBE_SYNACK PROBE_CSUM \
+		<&"${PROBE[0]}" || {
+		err "nsprobe gave no answer"
+		return 1
+	}
+	[ "$status" = ok ] || {
+		err "connection to $1: $status $PROBE_SYN $PROBE_SYNACK $PROBE_CSUM"
+		return 1
+	}
+}
+
+# capture_start NS IFACE FILE FILTER: records what arrives on IFACE in NS
+# and matches the tcpdump FILTER into the pcap FILE, until capture_stop
+# FILE; capture_list FILE then prints one JSON object per SYN or SYN-ACK
+# (see tests/lib/pcap.py list).
+capture_start() {
+	local ns=$1 ifc=$2 file=$3 filter=$4
+
+	ip netns exec "$ns" tcpdump -i "$ifc" -Q in -U -s 256 -w "$file" \
+		"$filter" 2>"$file.err" &
+	echo $! >"$file.pid"
+	busywait 30000 grep -q "listening on" "$file.err" || {
+		err "capture on $ifc did not start: $(cat "$file.err")"
+		return 1
+	}
+}
+
+capture_stop() {
+	local file=$1
+
+	kill -INT "$(cat "$file.pid")" 2>/dev/null
+	wait "$(cat "$file.pid")" 2>/dev/null
+	grep -q " 0 packets dropped by kernel" "$file.err" || {
+		err "the capture into $file lost packets: $(cat "$file.err")"
+		return 1
+	}
+	rm -f "$file.pid" "$file.err"
+}
+
+capture_list() {
+	python3 "$PMTUFIX_TOP/tests/lib/pcap.py" list --json "$1"
+}
+
+# stat_of TABLE COUNTER [NS]: one counter of a table, from pmtufix stats.
+stat_of() {
+	local ns=${3:-}
+
+	if [ -n "$ns" ]; then
+		ip netns exec "$ns" pmtufix stats "$1" --json | jq -r ".$2"
+	else
+		pmtufix stats "$1" --json | jq -r ".$2"
+	fi
 }

@@ -31,6 +31,7 @@ test_forward() {
 	local b fam addr n conns=3
 
 	topo_crs || return 1
+	probe_start "$c" "$s" || return 1
 	for b in $BACKENDS; do
 		ip netns exec "$r" iptables-$b -t mangle -A FORWARD \
 			-p tcp --syn -j PMTUFIX || return 1
@@ -41,7 +42,7 @@ test_forward() {
 			addr=10.0.2.2
 			[ $fam = 6 ] && addr=fd00:2::2
 			for n in $(seq $conns); do
-				tcp_roundtrip "$c" "$s" $addr 8000 100000 || {
+				probe $addr 100000 || {
 					err "$b IPv$fam: transfer $n failed"
 					return 1
 				}

@@ -88,7 +88,7 @@ resolve_abi() {
 fetch_kernel() {
 	local abi=$1 dir=$out/$1 deb
 
-	[ -f "$dir/root/boot/vmlinuz-$abi" ] && return 0
+	[ -f "$dir/root/.unpacked" ] && return 0
 	mkdir -p "$out/cache"
 	deb=$(ls "$out/cache/linux-image-${abi}_"*.deb 2>/dev/null | head -n 1)
 	if [ -z "$deb" ]; then
@@ -100,6 +100,7 @@ fetch_kernel() {
 	rm -rf "$dir/root" "$dir/root.tmp"
 	mkdir -p "$dir/root.tmp"
 	dpkg-deb -x "$deb" "$dir/root.tmp"
+	touch "$dir/root.tmp/.unpacked"
 	mv "$dir/root.tmp" "$dir/root"
 }
 
@@ -176,7 +177,8 @@ boot() {
 	log "booting $abi"
 	set +e
 	timeout --foreground "$limit" qemu-system-x86_64 \
-		-nodefaults -no-user-config -accel tcg -cpu max -smp 2 -m 2048 \
+		-nodefaults -no-user-config -accel "${PMTUFIX_QEMU_ACCEL:-tcg}" \
+		-cpu "${PMTUFIX_QEMU_CPU:-max}" -smp 2 -m 4096 \
 		-display none -serial stdio -no-reboot \
 		-kernel "$dir/root/boot/vmlinuz-$abi" \
 		-initrd "$dir/initramfs.cpio.gz" \

@@ -1,0 +1,225 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Real SYNs and SYN-ACKs, replayed through a router: first through the
+# kernel's own TCPMSS target, the oracle, then through PMTUFIX with a table
+# that gives the same MSS, and compared byte for byte.
+#
+#   client ($c)            router ($r)                     server ($s)
+#   veth0 --------------- veth0           veth1 ---------- veth0
+#   pcap.py send          203.0.113.1/30  198.51.100.1/30  pcap.py capture
+#   (AF_PACKET, to the    default routes (v4 and v6) via   (AF_PACKET, no
+#   router's MAC)         veth1 to a static neighbour      addresses)
+#                         with the server's MAC
+#                         mangle FORWARD -p tcp
+#                         --tcp-flags SYN,RST SYN -j ...
+#
+# The packets are the SYN and SYN-ACK that tests/lib/pcap.py extracts from
+# the captures in $PMTUFIX_PCAPS (default ../shared/pcaps beside the
+# checkout, else their copy in tests/data/pcap-syns.stream), unwrapped
+# from their link layers and tunnels but otherwise byte for byte as
+# captured, plus the crafted ones of `pcap.py synth` (MSS at odd offsets,
+# several MSS options, MSS after EOL, bad option lengths).  Their addresses
+# stay as they are: the default routes take any destination to the server
+# side.  Each packet follows a marker packet, so what came out is known
+# packet by packet.
+#
+# Every packet goes through three times: with no rule (what the router
+# itself does: decrement the TTL, drop martians and bad IPv4 header
+# checksums), with -j TCPMSS --set-mss (1360 for IPv4, 1340 for IPv6), and
+# with -j PMTUFIX over a table whose only entries, 0.0.0.0/0 and ::/0, have
+# mtu 1400 (MSS = mtu - 40 for IPv4, mtu - 60 for IPv6).  `pcap.py explain`
+# holds a model of each target: the output of each run must be what the
+# model makes of the no-rule output, and where TCPMSS and PMTUFIX differ
+# the difference must be one of these:
+#
+# - TCPMSS drops a packet whose TCP header is longer than the packet (a
+#   data offset past the end, the first fragment of a fragmented SYN);
+#   PMTUFIX forwards it unchanged.
+# - Malformed options (a length of 0 or 1, an MSS option that is not 4
+#   bytes long): TCPMSS walks on and rewrites an MSS option it finds after
+#   them; PMTUFIX leaves the packet alone.
+# - An MSS option after EOL: TCPMSS walks past EOL and clamps it; PMTUFIX
+#   stops at EOL, sees no MSS option and inserts one.
+# - Several MSS options: TCPMSS looks at the first only; PMTUFIX clamps
+#   every one above the limit.
+# - An MSS option at an odd offset (after one NOP): TCPMSS updates the TCP
+#   checksum as if the field were aligned and gets it wrong (unless the
+#   change happens to be a multiple of 257); PMTUFIX updates the aligned
+#   32-bit word around the field and gets it right.
+#
+# Both targets clamp SYN-ACKs as well as SYNs (the rule matches both), and
+# both insert an MSS option (536 for IPv4, 1220 for IPv6 at most) into a
+# SYN that has none, no data and room for it.
+#
+
+source "$(dirname "$0")/../lib/lib.sh"
+
+PCAPS=${PMTUFIX_PCAPS:-$PMTUFIX_TOP/../shared/pcaps}
+TOOL=$PMTUFIX_TOP/tests/lib/pcap.py
+MTU=1400
+MSS4=$((MTU - 40))
+MSS6=$((MTU - 60))
+R_IN4=203.0.113.1
+C_ADDR4=203.0.113.2
+R_OUT4=198.51.100.1
+NH4=198.51.100.2
+NH6=fe80::2
+
+mac_of() {
+	ip -n "$1" -j link show "$2" | jq -r '.[0].address'
+}
+
+# topo: the namespaces and links above; sets CMAC, RMAC and SMAC.
+topo() {
+	local ns
+
+	setup_ns c r s || return 1
+	ip link add veth0 netns "$c" type veth peer name veth0 netns "$r" ||
+		return 1
+	ip link add veth1 netns "$r" type veth peer name veth0 netns "$s" ||
+		return 1
+	for ns in "$c" "$r" "$s"; do
+		ip -n "$ns" link set veth0 up
+	done
+	ip -n "$r" link set veth1 up
+	CMAC=$(mac_of "$c" veth0)
+	RMAC=$(mac_of "$r" veth0)
+	SMAC=$(mac_of "$s" veth0)
+
+	ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv6.conf.all.forwarding=1 \
+		net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0 \
+		net.ipv4.conf.veth0.rp_filter=0 \
+		net.ipv4.conf.veth1.rp_filter=0 || return 1
+	ip -n "$r" addr add $R_IN4/30 dev veth0
+	ip -n "$r" addr add $R_OUT4/30 dev veth1
+	ip -n "$r" neigh add $NH4 lladdr "$SMAC" dev veth1 nud permanent
+	ip -n "$r" route add default via $NH4 dev veth1 || return 1
+	ip -n "$r" -6 neigh add $NH6 lladdr "$SMAC" dev veth1 nud permanent
+	ip -n "$r" -6 route add default via $NH6 dev veth1 || return 1
+}
+
+# replay NAME: sends every packet through the router as it is set up now,
+# and records what arrives at the server in $TMPDIR_T/NAME.stream.
+replay() {
+	local out=$TMPDIR_T/$1.stream n pid
+
+	n=$(python3 "$TOOL" dump "$TMPDIR_T/sent.stream" | wc -l)
+	: >"$out.err"
+	ip netns exec "$s" python3 "$TOOL" capture veth0 120 -o "$out" \
+		--stop-mark "$n" 2>"$out.err" &
+	pid=$!
+	busywait 30000 grep -q ready "$out.err" || {
+		err "$1: capture did not start: $(cat "$out.err")"
+		return 1
+	}
+	ip netns exec "$c" python3 "$TOOL" send veth0 "$CMAC" "$RMAC" \
+		"$TMPDIR_T/sent.stream" --marks $C_ADDR4,$NH4 || {
+		err "$1: sending failed"
+		kill $pid
+		return 1
+	}
+	wait $pid
+	info "$1: $(python3 "$TOOL" dump "$out" | wc -l) packets captured"
+}
+
+rules_tcpmss() {
+	ip netns exec "$r" iptables -t mangle -A FORWARD -p tcp \
+		--tcp-flags SYN,RST SYN -j TCPMSS --set-mss $MSS4 &&
+	ip netns exec "$r" ip6tables -t mangle -A FORWARD -p tcp \
+		--tcp-flags SYN,RST SYN -j TCPMSS --set-mss $MSS6
+}
+
+rules_pmtufix() {
+	ip netns exec "$r" pmtufix table create T &&
+	ip netns exec "$r" pmtufix table add T 0.0.0.0/0 mtu $MTU &&
+	ip netns exec "$r" pmtufix table add T ::/0 mtu $MTU &&
+	ip netns exec "$r" iptables -t mangle -A FORWARD -p tcp \
+		--tcp-flags SYN,RST SYN -j PMTUFIX --table-name T &&
+	ip netns exec "$r" ip6tables -t mangle -A FORWARD -p tcp \
+		--tcp-flags SYN,RST SYN -j PMTUFIX --table-name T
+}
+
+flush_rules() {
+	ip netns exec "$r" iptables -t mangle -F FORWARD
+	ip netns exec "$r" ip6tables -t mangle -F FORWARD
+}
+
+# The router alone, then TCPMSS: both outputs must be what the model of
+# TCPMSS says, packet by packet.
+test_tcpmss() {
+	topo || return 1
+	replay plain || return 1
+	rules_tcpmss || {
+		err "cannot add the TCPMSS rules"
+		return 1
+	}
+	replay tcpmss || return 1
+	flush_rules
+	python3 "$TOOL" explain "$TMPDIR_T/sent.stream" \
+		"$TMPDIR_T/plain.stream" "$TMPDIR_T/tcpmss.stream" \
+		--mss4 $MSS4 --mss6 $MSS6 >"$TMPDIR_T/tcpmss.txt"
+	local rc=$?
+	cat "$TMPDIR_T/tcpmss.txt"
+	return $rc
+}
+
+# The same, then PMTUFIX: its output must be what its model says, its
+# counters must add up, and each difference from TCPMSS must be one of the
+# documented ones.
+test_pmtufix() {
+	topo || return 1
+	# The runs without a rule and with TCPMSS, from the test before.
+	[ -s "$TMPDIR_T/plain.stream" ] && [ -s "$TMPDIR_T/tcpmss.stream" ] || {
+		err "the TCPMSS test left no output to compare with"
+		return 1
+	}
+	rules_pmtufix || {
+		err "cannot set up the PMTUFIX table and rules"
+		return 1
+	}
+	replay pmtufix || return 1
+	ip netns exec "$r" pmtufix stats T --json >"$TMPDIR_T/counters.json" || {
+		err "pmtufix stats T --json failed"
+		return 1
+	}
+	info "counters: $(cat "$TMPDIR_T/counters.json")"
+	python3 "$TOOL" explain "$TMPDIR_T/sent.stream" \
+		"$TMPDIR_T/plain.stream" "$TMPDIR_T/tcpmss.stream" \
+		"$TMPDIR_T/pmtufix.stream" --mss4 $MSS4 --mss6 $MSS6 \
+		--counters "$TMPDIR_T/counters.json"
+}
+
+TMPDIR_T=$(mktemp -d)
+trap 'rm -rf "$TMPDIR_T"' EXIT
+
+# The packets: every capture's SYNs (from the captures when they are
+# around, else as extracted into tests/data/), then the crafted ones.
+prepare() {
+	local files=()
+
+	shopt -s nullglob
+	files=("$PCAPS"/*.pcap "$PCAPS"/*.pcapng)
+	shopt -u nullglob
+	if [ ${#files[@]} -gt 0 ]; then
+		python3 "$TOOL" stream -o "$TMPDIR_T/real.stream" "${files[@]}" ||
+			return 1
+	else
+		cp "$PMTUFIX_TOP/tests/data/pcap-syns.stream" \
+			"$TMPDIR_T/real.stream" || return 1
+	fi
+	python3 "$TOOL" synth -o "$TMPDIR_T/synth.stream" &&
+	cat "$TMPDIR_T/real.stream" "$TMPDIR_T/synth.stream" \
+		>"$TMPDIR_T/sent.stream" &&
+	info "$(python3 "$TOOL" dump "$TMPDIR_T/sent.stream" | wc -l) packets"
+}
+
+run_test "extract the SYNs of the captures" prepare
+if [ -s "$TMPDIR_T/sent.stream" ]; then
+	run_test "TCPMSS --set-mss through a router matches its model" test_tcpmss
+	run_test "PMTUFIX through a router: model, counters, differences from TCPMSS" \
+		test_pmtufix
+fi
+exit_status

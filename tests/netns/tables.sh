@@ -1,0 +1,151 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Life of tables: per namespace, created by rules, kept while rules use
+# them, freed with their namespace; permissions; the entry limit.
+#
+#   namespace $a: tables and rules, no traffic
+
+source "$(dirname "$0")/../lib/lib.sh"
+
+# The memory charged to a cgroup, in bytes.
+charged() {
+	cat "$1/memory.current"
+}
+
+test_rule_creates_table() {
+	local out rc
+
+	setup_ns a || return 1
+	# Rules restored at boot, before any table is loaded.
+	ip netns exec "$a" iptables-restore <<-EOF || return 1
+	*mangle
+	-A FORWARD -p tcp -j PMTUFIX --table-name boot
+	COMMIT
+	EOF
+	check_eq "boot" "$(ip netns exec "$a" pmtufix table list --names)" \
+		"table created by the rule" || return 1
+	check_eq 1 "$(ip netns exec "$a" pmtufix table list -j |
+		jq '.[0].rules')" "rules using it" || return 1
+
+	out=$(ip netns exec "$a" pmtufix table destroy boot 2>&1)
+	rc=$?
+	check_eq 1 "$rc" "destroying a table in use: exit status" || return 1
+	check_eq "pmtufix table destroy boot: iptables rules use the table" \
+		"$out" "destroying a table in use: message" || return 1
+
+	ip netns exec "$a" iptables -t mangle -F
+	ip netns exec "$a" pmtufix table destroy boot || return 1
+	check_eq "" "$(ip netns exec "$a" pmtufix table list --names)" \
+		"no table left" || return 1
+
+	# Tables are per namespace.
+	ip netns exec "$a" pmtufix table create mine || return 1
+	if pmtufix table list --names | grep -qx mine; then
+		err "a table of namespace $a shows in the initial namespace"
+		return 1
+	fi
+}
+
+test_unprivileged() {
+	local out rc
+
+	require_cmd setpriv || return $?
+	setup_ns a || return 1
+	ip netns exec "$a" pmtufix table create t || return 1
+	out=$(ip netns exec "$a" setpriv --reuid 65534 --regid 65534 \
+		--clear-groups --inh-caps=-all --bounding-set=-all \
+		pmtufix table create u 2>&1)
+	rc=$?
+	check_eq 1 "$rc" "unprivileged create: exit status" || return 1
+	grep -q "Operation not permitted" <<<"$out" || {
+		err "unprivileged create: '$out'"
+		return 1
+	}
+	out=$(ip netns exec "$a" setpriv --reuid 65534 --regid 65534 \
+		--clear-groups --inh-caps=-all --bounding-set=-all \
+		pmtufix table add t 192.0.2.0/24 ipip 2>&1)
+	check_eq 1 $? "unprivileged add: exit status" || return 1
+	# Reading needs no privilege.
+	check_eq t "$(ip netns exec "$a" setpriv --reuid 65534 --regid 65534 \
+		--clear-groups --inh-caps=-all --bounding-set=-all \
+		pmtufix table list --names)" "unprivileged list" || return 1
+	check_eq "" "$(ip netns exec "$a" pmtufix table list -j |
+		jq -r '.[] | select(.table == "u") | .table')" \
+		"no table was created" || return 1
+}
+
+# Tables are charged to the memory cgroup of whoever loaded them: load a
+# big one from a cgroup of our own, delete the namespace, and watch the
+# charge go.
+test_netns_frees_tables() {
+	local cg=/sys/fs/cgroup/pmtufix-tables base loaded after n=200000
+
+	[ -f /sys/fs/cgroup/cgroup.controllers ] &&
+		grep -qw memory /sys/fs/cgroup/cgroup.controllers || {
+		echo "no cgroup2 memory controller"
+		return $ksft_skip
+	}
+	echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+	setup_ns a || return 1
+	python3 - "$TMP/big" "$n" <<-'EOF'
+	import sys
+	with open(sys.argv[1], "w") as f:
+	    for i in range(int(sys.argv[2])):
+	        f.write(f"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}/32 ipip\n")
+	EOF
+	ip netns exec "$a" iptables -t mangle -A FORWARD -p tcp \
+		-j PMTUFIX --table-name big || return 1
+	mkdir -p "$cg"
+	base=$(charged "$cg")
+	(
+		echo "$BASHPID" >"$cg/cgroup.procs"
+		ip netns exec "$a" pmtufix table load big "$TMP/big"
+	) || return 1
+	loaded=$(charged "$cg")
+	info "memory charged for $n entries: $(((loaded - base) / 1024)) KiB"
+	[ $((loaded - base)) -gt $((n * 20)) ] || {
+		err "a $n-entry table is charged only $((loaded - base)) bytes"
+		return 1
+	}
+	ip netns del "$a"
+	NS_LIST=()
+	busywait 20000 test "$(charged "$cg")" -lt \
+		$((base + (loaded - base) / 10)) || {
+		after=$(charged "$cg")
+		err "the table outlived its namespace: $after bytes still charged"
+		return 1
+	}
+	info "after deleting the namespace: $(((($(charged "$cg")) - base) / 1024)) KiB"
+	rmdir "$cg"
+}
+
+test_entry_limit() {
+	local param=/sys/module/xt_PMTUFIX/parameters/max_entries old out
+
+	setup_ns a || return 1
+	old=$(cat "$param")
+	echo 3 >"$param"
+	printf '192.0.2.%d/32 ipip\n' 1 2 3 4 >"$TMP/four"
+	ip netns exec "$a" pmtufix table create t
+	ip netns exec "$a" pmtufix table add t 198.51.100.0/24 gre
+	out=$(ip netns exec "$a" pmtufix table load t "$TMP/four" 2>&1)
+	local rc=$?
+	echo "$old" >"$param"
+	check_eq 1 "$rc" "load past the limit: exit status" || return 1
+	grep -q "max_entries" <<<"$out" || {
+		err "load past the limit: '$out'"
+		return 1
+	}
+	check_eq "198.51.100.0/24" "$(ip netns exec "$a" pmtufix table show t -j |
+		jq -r '.entries[].prefix')" "the table is as it was" || return 1
+}
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+run_test "a rule creates its table; a used table cannot go" test_rule_creates_table
+run_test "changes need CAP_NET_ADMIN, reading does not" test_unprivileged
+run_test "deleting a namespace frees its tables" test_netns_frees_tables
+run_test "the entry limit gives ENOSPC and changes nothing" test_entry_limit
+exit_status
