@@ -229,7 +229,7 @@ capture_stop() {
 
 	kill -INT "$(cat "$file.pid")" 2>/dev/null
 	wait "$(cat "$file.pid")" 2>/dev/null
-	grep -q " 0 packets dropped by kernel" "$file.err" || {
+	grep -q "^0 packets dropped by kernel" "$file.err" || {
 		err "the capture into $file lost packets: $(cat "$file.err")"
 		return 1
 	}
