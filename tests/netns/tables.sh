@@ -13,6 +13,11 @@ charged() {
 	cat "$1/memory.current"
 }
 
+# below CGROUP BYTES: less than BYTES are charged to it.
+below() {
+	[ "$(charged "$1")" -lt "$2" ]
+}
+
 test_rule_creates_table() {
 	local out rc
 
@@ -79,7 +84,7 @@ test_unprivileged() {
 # big one from a cgroup of our own, delete the namespace, and watch the
 # charge go.
 test_netns_frees_tables() {
-	local cg=/sys/fs/cgroup/pmtufix-tables base loaded after n=200000
+	local cg=/sys/fs/cgroup/pmtufix-tables base loaded after limit n=200000
 
 	[ -f /sys/fs/cgroup/cgroup.controllers ] &&
 		grep -qw memory /sys/fs/cgroup/cgroup.controllers || {
@@ -110,8 +115,8 @@ test_netns_frees_tables() {
 	}
 	ip netns del "$a"
 	NS_LIST=()
-	busywait 20000 test "$(charged "$cg")" -lt \
-		$((base + (loaded - base) / 10)) || {
+	limit=$((base + (loaded - base) / 10))
+	busywait 20000 below "$cg" "$limit" || {
 		after=$(charged "$cg")
 		err "the table outlived its namespace: $after bytes still charged"
 		return 1
