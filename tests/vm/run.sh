@@ -21,7 +21,7 @@
 #   -k  kernels to boot (default: all)
 #   -s  build the module from the sources in DIR (default: this checkout)
 #   -t  run only the scenarios whose file name matches PATTERN (a glob)
-#   -T  time limit of one boot, in seconds (default 900)
+#   -T  time limit of one boot, in seconds (default 1500)
 #   -v  show every command the scenarios run
 
 set -eu
@@ -30,7 +30,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${PMTUFIX_BUILD:-$top/build}/vm
 kernels=all
 pattern='*'
-limit=900
+limit=1500
 srcdir=$top
 verbose=0
 
@@ -214,18 +214,35 @@ verdict() {
 "$top/tests/deps.sh" test
 make -s -C "$top/userspace" >/dev/null
 
-failed=0
-summary=()
+# boot_timed ABI: boots, and records the exit status and the seconds.
+boot_timed() {
+	local abi=$1 start rc=0
+
+	start=$(date +%s)
+	boot "$abi" || rc=$?
+	echo "$rc $(($(date +%s) - start))" >"$out/$abi/boot.result"
+}
+
+abis=()
 for k in $kernels; do
 	abi=$(resolve_abi "$k")
 	fetch_kernel "$abi"
 	ensure_headers "$abi"
 	build_module "$abi"
 	build_initramfs "$abi"
-	start=$(date +%s)
-	rc=0
-	boot "$abi" || rc=$?
-	secs=$(($(date +%s) - start))
+	abis+=("$abi")
+done
+
+# One after the other: under emulation the CPUs are the limit, and two
+# guests side by side only make each twice as slow.
+for abi in "${abis[@]}"; do
+	boot_timed "$abi"
+done
+
+failed=0
+summary=()
+for abi in "${abis[@]}"; do
+	read -r rc secs <"$out/$abi/boot.result"
 	if verdict "$abi" "$rc"; then
 		summary+=("PASS $abi (${secs}s)")
 	else

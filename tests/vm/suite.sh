@@ -23,8 +23,10 @@ for t in "$top"/tests/netns/*.sh; do
 	[[ $name == $pattern ]] || continue
 	echo "# $name"
 	before=$(wc -l <"$PMTUFIX_RESULTS")
+	start=$(date +%s)
 	timeout "$limit" bash "$t"
 	rc=$?
+	echo "# $name: $(($(date +%s) - start)) s"
 	n=$(($(wc -l <"$PMTUFIX_RESULTS") + 1))
 	if [ $rc -eq 124 ]; then
 		echo "not ok $n - $name: timed out after ${limit}s"
