@@ -65,7 +65,7 @@ test_save_restore() {
 			*mangle
 			-A FORWARD -p tcp -m tcp --tcp-flags SYN,RST SYN -j PMTUFIX
 			-A FORWARD -o veth1 -p tcp -m tcp --tcp-flags SYN,RST SYN -j PMTUFIX --table-name lvs-tun.1
-			-A OUTPUT -p tcp -m tcp --tcp-flags SYN,RST SYN -j PMTUFIX --lookup src
+			-A OUTPUT -p tcp -m tcp --tcp-flags SYN,RST SYN -j PMTUFIX --lookup src --missing-mss ignore
 			-A POSTROUTING -p tcp -m tcp --tcp-flags SYN,RST SYN -j PMTUFIX --table-name ipsec --lookup dst
 			COMMIT
 			EOF
@@ -74,7 +74,7 @@ test_save_restore() {
 			check_eq 4 "$(grep -c . <<<"$saved")" \
 				"$cmd-$b: saved rules" || return 1
 			grep -q -- '-o veth1 .*-j PMTUFIX --table-name lvs-tun.1$' <<<"$saved" &&
-			grep -q -- '-A OUTPUT .*-j PMTUFIX --lookup src$' <<<"$saved" &&
+			grep -q -- '-A OUTPUT .*-j PMTUFIX --lookup src --missing-mss ignore$' <<<"$saved" &&
 			grep -q -- '-j PMTUFIX --table-name ipsec --lookup dst$' <<<"$saved" || {
 				err "$cmd-$b: options lost in save:"
 				echo "$saved"

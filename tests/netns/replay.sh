@@ -132,14 +132,19 @@ rules_tcpmss() {
 		--tcp-flags SYN,RST SYN -j TCPMSS --set-mss $MSS6
 }
 
+# rules_pmtufix [insert|ignore]: the table and the rules.
 rules_pmtufix() {
+	local missing=${1:-insert}
+
 	ip netns exec "$r" pmtufix table create T &&
 	ip netns exec "$r" pmtufix table add T 0.0.0.0/0 mtu $MTU &&
 	ip netns exec "$r" pmtufix table add T ::/0 mtu $MTU &&
 	ip netns exec "$r" iptables -t mangle -A FORWARD -p tcp \
-		--tcp-flags SYN,RST SYN -j PMTUFIX --table-name T &&
+		--tcp-flags SYN,RST SYN -j PMTUFIX --table-name T \
+		--missing-mss "$missing" &&
 	ip netns exec "$r" ip6tables -t mangle -A FORWARD -p tcp \
-		--tcp-flags SYN,RST SYN -j PMTUFIX --table-name T
+		--tcp-flags SYN,RST SYN -j PMTUFIX --table-name T \
+		--missing-mss "$missing"
 }
 
 flush_rules() {
@@ -192,6 +197,52 @@ test_pmtufix() {
 		--counters "$TMPDIR_T/counters.json"
 }
 
+# With --missing-mss ignore, what carries no MSS option comes out as the
+# router alone forwards it, and what does is clamped as with the default.
+test_missing_ignore() {
+	topo || return 1
+	[ -s "$TMPDIR_T/plain.stream" ] && [ -s "$TMPDIR_T/pmtufix.stream" ] || {
+		err "the tests before left no output to compare with"
+		return 1
+	}
+	rules_pmtufix ignore || return 1
+	replay ignore || return 1
+	python3 - "$TOOL" "$TMPDIR_T" <<-'EOF'
+	import importlib.util, sys
+	spec = importlib.util.spec_from_file_location("pcap", sys.argv[1])
+	pcap = importlib.util.module_from_spec(spec)
+	spec.loader.exec_module(pcap)
+	d = sys.argv[2]
+	n = len(pcap.read_stream(f"{d}/sent.stream"))
+	runs = {k: pcap.split_by_marks(pcap.read_stream(f"{d}/{k}.stream"), n, k)
+	        for k in ("plain", "pmtufix", "ignore")}
+
+	def has_mss(pkt):
+	    """False only for a whole TCP header whose options hold no MSS."""
+	    up = pcap.ip_upper(pkt)
+	    if not up or up[2] != 6 or len(pkt) < up[1] + 20:
+	        return True
+	    hdr = pkt[up[1]:up[1] + (pkt[up[1] + 12] >> 4) * 4]
+	    opts = pcap.walk_options(hdr) if len(hdr) >= 20 else None
+	    return opts is None or any(k == 2 for _, k, _ in opts)
+
+	kept = clamped = bad = 0
+	for i in range(n):
+	    plain, full, ign = runs["plain"][i], runs["pmtufix"][i], runs["ignore"][i]
+	    if plain and not has_mss(plain[0]):
+	        kept += 1
+	        want = plain
+	    else:
+	        clamped += 1
+	        want = full
+	    if ign != want:
+	        bad += 1
+	        print(f"packet {i}: not as expected with --missing-mss ignore")
+	print(f"{kept} packets without an MSS option left alone, {clamped} others as with insert")
+	sys.exit(1 if bad or not kept else 0)
+	EOF
+}
+
 TMPDIR_T=$(mktemp -d)
 trap 'rm -rf "$TMPDIR_T"' EXIT
 
@@ -221,5 +272,7 @@ if [ -s "$TMPDIR_T/sent.stream" ]; then
 	run_test "TCPMSS --set-mss through a router matches its model" test_tcpmss
 	run_test "PMTUFIX through a router: model, counters, differences from TCPMSS" \
 		test_pmtufix
+	run_test "--missing-mss ignore leaves SYNs without MSS alone" \
+		test_missing_ignore
 fi
 exit_status
