@@ -90,7 +90,7 @@ oracle:
 	tests/vm/oracle.sh
 
 demo: deps userspace
-	tests/vm/run.sh -k 6.12 -t basic -v
+	tests/vm/run.sh -k 6.12 -t clamp
 
 test: deps userspace check style vm oracle
 
