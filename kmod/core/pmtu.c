@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Path-MTU signalling arithmetic, shared by the module and the tests.
+ */
+#include "pmtu.h"
+
+u32 pmtufix_signal_mtu(unsigned int family, u32 inner_mtu, u32 floor)
+{
+	u32 low;
+
+	if (family == PMTUFIX_IPV4) {
+		low = floor + 20 + 20;
+		if (low < PMTUFIX_MIN_MTU4)
+			low = PMTUFIX_MIN_MTU4;
+	} else {
+		low = floor + 40 + 20;
+		if (low < PMTUFIX_MIN_MTU6)
+			low = PMTUFIX_MIN_MTU6;
+	}
+	return inner_mtu > low ? inner_mtu : low;
+}
+
+bool pmtufix_tbucket_take(struct pmtufix_tbucket *tb, u64 now, u32 rate,
+			  u32 burst)
+{
+	u64 cost, cap, credit;
+
+	if (!rate)
+		return true;
+	cost = PMTUFIX_NSEC_PER_SEC / rate;
+	if (!cost)
+		cost = 1;
+	cap = cost * (burst ? burst : 1);
+
+	/* A clock that went back gives no credit rather than a lot. */
+	credit = tb->credit;
+	if (!tb->last)
+		credit = cap;
+	else if (now > tb->last)
+		credit += now - tb->last;
+	if (credit > cap || credit < tb->credit)
+		credit = cap;
+	tb->last = now ? now : 1;
+
+	if (credit < cost) {
+		tb->credit = credit;
+		return false;
+	}
+	tb->credit = credit - cost;
+	return true;
+}
