@@ -21,6 +21,11 @@ static struct netlink_range_validation pmtufix_mtu_range = {
 	.max = 65535,
 };
 
+static struct netlink_range_validation pmtufix_burst_range = {
+	.min = 1,
+	.max = PMTUFIX_MAX_TOO_BIG_BURST,
+};
+
 static struct netlink_range_validation pmtufix_u16_range = {
 	.min = 0,
 	.max = 65535,
@@ -53,6 +58,9 @@ static const struct nla_policy pmtufix_entry_policy[PMTUFIX_ENTRY_A_MAX + 1] = {
 	[PMTUFIX_ENTRY_A_HITS] = { .type = NLA_REJECT },
 	[PMTUFIX_ENTRY_A_CLAMPED] = { .type = NLA_REJECT },
 	[PMTUFIX_ENTRY_A_PAD] = { .type = NLA_REJECT },
+	[PMTUFIX_ENTRY_A_TOO_BIG_SENT] = { .type = NLA_REJECT },
+	[PMTUFIX_ENTRY_A_TOO_BIG_RATELIMITED] = { .type = NLA_REJECT },
+	[PMTUFIX_ENTRY_A_ICMP_REPAIRED] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy pmtufix_policy[PMTUFIX_A_MAX + 1] = {
@@ -65,6 +73,9 @@ static const struct nla_policy pmtufix_policy[PMTUFIX_A_MAX + 1] = {
 	[PMTUFIX_A_ENTRIES] = NLA_POLICY_NESTED_ARRAY(pmtufix_entry_policy),
 	[PMTUFIX_A_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
 	[PMTUFIX_A_LOAD] = NLA_POLICY_MASK(NLA_U32, PMTUFIX_LOAD_ALL),
+	[PMTUFIX_A_TOO_BIG_RATE] = { .type = NLA_U32 },
+	[PMTUFIX_A_TOO_BIG_BURST] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							  &pmtufix_burst_range),
 	/* Only in replies. */
 	[PMTUFIX_A_ENTRY] = { .type = NLA_REJECT },
 	[PMTUFIX_A_COUNT4] = { .type = NLA_REJECT },
@@ -133,6 +144,10 @@ static void pmtufix_nl_defaults(struct nlattr **attrs,
 		def->floor4 = nla_get_u32(attrs[PMTUFIX_A_FLOOR4]);
 	if (attrs[PMTUFIX_A_FLOOR6])
 		def->floor6 = nla_get_u32(attrs[PMTUFIX_A_FLOOR6]);
+	if (attrs[PMTUFIX_A_TOO_BIG_RATE])
+		def->too_big_rate = nla_get_u32(attrs[PMTUFIX_A_TOO_BIG_RATE]);
+	if (attrs[PMTUFIX_A_TOO_BIG_BURST])
+		def->too_big_burst = nla_get_u32(attrs[PMTUFIX_A_TOO_BIG_BURST]);
 }
 
 /* Parsing entries */
@@ -343,6 +358,28 @@ static u32 pmtufix_entry_mss(const struct pmtufix_tdata *d,
 	return max_t(u32, d->paths[profile].mss, floor);
 }
 
+/* Attribute of each entry counter, in enum pmtufix_entry_counter order. */
+static const u16 pmtufix_entry_counter_attr[PMTUFIX_EC_MAX] = {
+	[PMTUFIX_EC_HITS] = PMTUFIX_ENTRY_A_HITS,
+	[PMTUFIX_EC_CLAMPED] = PMTUFIX_ENTRY_A_CLAMPED,
+	[PMTUFIX_EC_TOO_BIG_SENT] = PMTUFIX_ENTRY_A_TOO_BIG_SENT,
+	[PMTUFIX_EC_TOO_BIG_RATELIMITED] = PMTUFIX_ENTRY_A_TOO_BIG_RATELIMITED,
+	[PMTUFIX_EC_ICMP_REPAIRED] = PMTUFIX_ENTRY_A_ICMP_REPAIRED,
+};
+
+static int pmtufix_nl_put_entry_stats(struct sk_buff *skb,
+				      const struct pmtufix_entry_stats *st)
+{
+	int k;
+
+	for (k = 0; k < PMTUFIX_EC_MAX; k++)
+		if (nla_put_u64_64bit(skb, pmtufix_entry_counter_attr[k],
+				      atomic64_read(&st->c[k]),
+				      PMTUFIX_ENTRY_A_PAD))
+			return -EMSGSIZE;
+	return 0;
+}
+
 /* Entry @i of @family of snapshot @d, as a nest of type @type. */
 static int pmtufix_nl_put_entry(struct sk_buff *skb, int type,
 				const struct pmtufix_tdata *d,
@@ -382,10 +419,7 @@ static int pmtufix_nl_put_entry(struct sk_buff *skb, int type,
 	    nla_put_u32(skb, PMTUFIX_ENTRY_A_INNER_MTU, d->paths[profile].mtu) ||
 	    nla_put_u32(skb, PMTUFIX_ENTRY_A_MSS,
 			pmtufix_entry_mss(d, family, profile)) ||
-	    nla_put_u64_64bit(skb, PMTUFIX_ENTRY_A_HITS,
-			      atomic64_read(&st->hits), PMTUFIX_ENTRY_A_PAD) ||
-	    nla_put_u64_64bit(skb, PMTUFIX_ENTRY_A_CLAMPED,
-			      atomic64_read(&st->clamped), PMTUFIX_ENTRY_A_PAD))
+	    pmtufix_nl_put_entry_stats(skb, st))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -405,6 +439,8 @@ static int pmtufix_nl_put_table(struct sk_buff *skb, u32 portid, u32 seq,
 	    nla_put_u32(skb, PMTUFIX_A_MTU, d->def.mtu) ||
 	    nla_put_u32(skb, PMTUFIX_A_FLOOR4, d->def.floor4) ||
 	    nla_put_u32(skb, PMTUFIX_A_FLOOR6, d->def.floor6) ||
+	    nla_put_u32(skb, PMTUFIX_A_TOO_BIG_RATE, d->def.too_big_rate) ||
+	    nla_put_u32(skb, PMTUFIX_A_TOO_BIG_BURST, d->def.too_big_burst) ||
 	    nla_put_u32(skb, PMTUFIX_A_COUNT4, d->n4) ||
 	    nla_put_u32(skb, PMTUFIX_A_COUNT6, d->n6) ||
 	    nla_put_u32(skb, PMTUFIX_A_RULES, t->rules) ||
@@ -1016,6 +1052,8 @@ static struct notifier_block pmtufix_nl_notifier = {
 int __init pmtufix_genl_init(void)
 {
 	int ret;
+
+	BUILD_BUG_ON(PMTUFIX_C_MAX != PMTUFIX_STATS_COUNT);
 
 	ret = netlink_register_notifier(&pmtufix_nl_notifier);
 	if (ret)

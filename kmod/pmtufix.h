@@ -7,6 +7,7 @@
 #include <linux/netlink.h>
 #include <linux/percpu.h>
 #include <linux/refcount.h>
+#include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <linux/pmtufix.h>
@@ -14,6 +15,7 @@
 
 #include "core/layers.h"
 #include "core/lpm.h"
+#include "core/pmtu.h"
 
 /* Table counters: index i is netlink attribute PMTUFIX_STATS_FIRST + i. */
 enum pmtufix_counter {
@@ -27,6 +29,9 @@ enum pmtufix_counter {
 	PMTUFIX_C_MALFORMED,
 	PMTUFIX_C_NOT_WRITABLE,
 	PMTUFIX_C_FRAGMENT,
+	PMTUFIX_C_TOO_BIG_SENT,
+	PMTUFIX_C_TOO_BIG_RATELIMITED,
+	PMTUFIX_C_ICMP_REPAIRED,
 	PMTUFIX_C_MAX
 };
 
@@ -64,15 +69,26 @@ struct pmtufix_ent {
 	u32 profile;
 };
 
+/* Entry counters, in the order of their PMTUFIX_ENTRY_A_* attributes. */
+enum pmtufix_entry_counter {
+	PMTUFIX_EC_HITS,
+	PMTUFIX_EC_CLAMPED,
+	PMTUFIX_EC_TOO_BIG_SENT,
+	PMTUFIX_EC_TOO_BIG_RATELIMITED,
+	PMTUFIX_EC_ICMP_REPAIRED,
+	PMTUFIX_EC_MAX
+};
+
 struct pmtufix_entry_stats {
-	atomic64_t hits;
-	atomic64_t clamped;
+	atomic64_t c[PMTUFIX_EC_MAX];
 };
 
 struct pmtufix_defaults {
 	u32 mtu;
 	u32 floor4;
 	u32 floor6;
+	u32 too_big_rate;		/* a second; 0: no limit of its own */
+	u32 too_big_burst;
 };
 
 /*
@@ -122,6 +138,9 @@ struct pmtufix_table {
 	struct pmtufix_tdata __rcu *data;
 	struct pmtufix_pcpu_stats __percpu *stats;
 	struct pmtufix_load *load;
+	/* Bounds the too-big messages of the table's rules. */
+	spinlock_t too_big_lock;
+	struct pmtufix_tbucket too_big;
 	struct rcu_work free_work;
 };
 

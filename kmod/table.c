@@ -32,6 +32,8 @@ const struct pmtufix_defaults pmtufix_default_defaults = {
 	.mtu = PMTUFIX_DEFAULT_MTU,
 	.floor4 = PMTUFIX_DEFAULT_FLOOR4,
 	.floor6 = PMTUFIX_DEFAULT_FLOOR6,
+	.too_big_rate = PMTUFIX_DEFAULT_TOO_BIG_RATE,
+	.too_big_burst = PMTUFIX_DEFAULT_TOO_BIG_BURST,
 };
 
 static unsigned int pmtufix_net_id __read_mostly;
@@ -468,6 +470,23 @@ static int pmtufix_build_lpm(struct pmtufix_tdata *d)
 	return 0;
 }
 
+static void pmtufix_entry_stats_copy(struct pmtufix_entry_stats *to,
+				     const struct pmtufix_entry_stats *from)
+{
+	int k;
+
+	for (k = 0; k < PMTUFIX_EC_MAX; k++)
+		atomic64_set(&to->c[k], atomic64_read(&from->c[k]));
+}
+
+static void pmtufix_entry_stats_zero(struct pmtufix_entry_stats *st)
+{
+	int k;
+
+	for (k = 0; k < PMTUFIX_EC_MAX; k++)
+		atomic64_set(&st->c[k], 0);
+}
+
 /* Entry counters follow their prefix from the old snapshot to the new. */
 static void pmtufix_build_carry_stats(const struct pmtufix_tdata *old,
 				      struct pmtufix_tdata *d)
@@ -485,10 +504,7 @@ static void pmtufix_build_carry_stats(const struct pmtufix_tdata *old,
 		} else if (pmtufix_ent_cmp(&oe, &ne) > 0) {
 			j++;
 		} else {
-			atomic64_set(&d->st4[j].hits,
-				     atomic64_read(&old->st4[i].hits));
-			atomic64_set(&d->st4[j].clamped,
-				     atomic64_read(&old->st4[i].clamped));
+			pmtufix_entry_stats_copy(&d->st4[j], &old->st4[i]);
 			i++;
 			j++;
 		}
@@ -501,10 +517,7 @@ static void pmtufix_build_carry_stats(const struct pmtufix_tdata *old,
 		} else if (pmtufix_ent_cmp(&oe, &ne) > 0) {
 			j++;
 		} else {
-			atomic64_set(&d->st6[j].hits,
-				     atomic64_read(&old->st6[i].hits));
-			atomic64_set(&d->st6[j].clamped,
-				     atomic64_read(&old->st6[i].clamped));
+			pmtufix_entry_stats_copy(&d->st6[j], &old->st6[i]);
 			i++;
 			j++;
 		}
@@ -704,14 +717,10 @@ void pmtufix_stats_reset(struct pmtufix_table *t)
 				s->base[i] = u64_stats_read(&s->c[i]);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 	}
-	for (j = 0; j < d->n4; j++) {
-		atomic64_set(&d->st4[j].hits, 0);
-		atomic64_set(&d->st4[j].clamped, 0);
-	}
-	for (j = 0; j < d->n6; j++) {
-		atomic64_set(&d->st6[j].hits, 0);
-		atomic64_set(&d->st6[j].clamped, 0);
-	}
+	for (j = 0; j < d->n4; j++)
+		pmtufix_entry_stats_zero(&d->st4[j]);
+	for (j = 0; j < d->n6; j++)
+		pmtufix_entry_stats_zero(&d->st6[j]);
 }
 
 /* Tables */
@@ -777,6 +786,7 @@ struct pmtufix_table *pmtufix_table_create(struct pmtufix_net *pn,
 	RCU_INIT_POINTER(t->data, d);
 	strscpy(t->name, name, sizeof(t->name));
 	refcount_set(&t->ref, 1);
+	spin_lock_init(&t->too_big_lock);
 	t->pn = pn;
 	t->generation = ++pn->generation;
 	list_add_tail(&t->list, &pn->tables);

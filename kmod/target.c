@@ -3,12 +3,19 @@
  * The xtables target PMTUFIX: rule validation, and the packet path that
  * clamps the MSS of SYN and SYN-ACK to what the table says fits.
  *
- * The target never drops a packet: whatever it cannot handle (malformed
- * options, a header it cannot make writable, a fragment) goes on unchanged
- * and is counted.
+ * With --send-too-big it also refuses packets that do not fit the path
+ * toward their destination, as a router on that path would, and with
+ * --repair-icmp it lowers the MTU of too-big messages that claim more than
+ * the table knows fits.
+ *
+ * Apart from the packets --send-too-big refuses, the target never drops a
+ * packet: whatever it cannot handle (malformed options, a header it cannot
+ * make writable, a fragment) goes on unchanged and is counted.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/module.h>
@@ -18,6 +25,10 @@
 #include <linux/xt_PMTUFIX.h>
 #include <net/checksum.h>
 #include <net/dst.h>
+#ifdef PMTUFIX_HAVE_NET_GSO_H
+#include <net/gso.h>		/* skb_gso_validate_network_len(), 6.5 on */
+#endif
+#include <net/icmp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 
@@ -48,17 +59,10 @@ static void pmtufix_count(struct pmtufix_table *t, u32 events)
 	local_bh_enable();
 }
 
-/*
- * An address's entry: its index, its counters and the MSS it allows.
- * Returns false when no entry matches.
- */
-struct pmtufix_hit {
-	struct pmtufix_entry_stats *st;
-	u16 mss;
-};
-
-static bool pmtufix_match(const struct pmtufix_tdata *d, unsigned int family,
-			  const u8 *addr, struct pmtufix_hit *hit)
+/* The entry matching @addr, or false when none does. */
+static bool pmtufix_find(const struct pmtufix_tdata *d, unsigned int family,
+			 const u8 *addr, struct pmtufix_entry_stats **st,
+			 const struct pmtufix_path **path)
 {
 	u32 i, profile;
 
@@ -67,16 +71,43 @@ static bool pmtufix_match(const struct pmtufix_tdata *d, unsigned int family,
 		if (i == PMTUFIX_LPM_NONE)
 			return false;
 		profile = d->prof4[i];
-		hit->st = &d->st4[i];
+		*st = &d->st4[i];
 	} else {
 		i = pmtufix_lookup6(d, addr);
 		if (i == PMTUFIX_LPM_NONE)
 			return false;
 		profile = d->prof6[i];
-		hit->st = &d->st6[i];
+		*st = &d->st6[i];
 	}
-	hit->mss = d->paths[profile].mss;
-	atomic64_inc(&hit->st->hits);
+	*path = &d->paths[profile];
+	return true;
+}
+
+/* The MTU of @path as told to senders: see pmtufix_signal_mtu(). */
+static u32 pmtufix_path_signal_mtu(const struct pmtufix_tdata *d,
+				   unsigned int family,
+				   const struct pmtufix_path *path)
+{
+	return pmtufix_signal_mtu(family, path->mtu,
+				  family == PMTUFIX_IPV4 ? d->def.floor4 :
+							  d->def.floor6);
+}
+
+/* An address's entry as a SYN sees it: its counters and the MSS it allows. */
+struct pmtufix_hit {
+	struct pmtufix_entry_stats *st;
+	u16 mss;
+};
+
+static bool pmtufix_match(const struct pmtufix_tdata *d, unsigned int family,
+			  const u8 *addr, struct pmtufix_hit *hit)
+{
+	const struct pmtufix_path *path;
+
+	if (!pmtufix_find(d, family, addr, &hit->st, &path))
+		return false;
+	hit->mss = path->mss;
+	atomic64_inc(&hit->st->c[PMTUFIX_EC_HITS]);
 	return true;
 }
 
@@ -252,35 +283,230 @@ static int pmtufix_mangle(struct sk_buff *skb,
 		pmtufix_csum_apply(skb, (struct tcphdr *)th, &edits[i]);
 	if (n) {
 		pkt->events |= BIT(PMTUFIX_C_CLAMPED);
-		atomic64_inc(&which->clamped);
+		atomic64_inc(&which->c[PMTUFIX_EC_CLAMPED]);
 	} else {
 		pkt->events |= BIT(PMTUFIX_C_UNCHANGED);
 	}
 	return 0;
 }
 
+/* Path-MTU signalling */
+
+/* Whether the table's token bucket lets one more too-big message go. */
+static bool pmtufix_too_big_allowed(struct pmtufix_table *t,
+				    const struct pmtufix_tdata *d)
+{
+	bool ok;
+
+	if (!d->def.too_big_rate)
+		return true;
+	spin_lock_bh(&t->too_big_lock);
+	ok = pmtufix_tbucket_take(&t->too_big, ktime_get_ns(),
+				  d->def.too_big_rate, d->def.too_big_burst);
+	spin_unlock_bh(&t->too_big_lock);
+	return ok;
+}
+
+/*
+ * Whether @skb, which may not be fragmented, exceeds @mtu, decided as the
+ * kernel's forwarding does (ip_exceeds_mtu(), ip6_pkt_too_big()): a packet
+ * conntrack reassembled by its largest fragment, a GSO packet by its
+ * segments, and one the stack may fragment itself never.
+ */
+static bool pmtufix_exceeds(const struct sk_buff *skb, unsigned int mtu,
+			    u16 frag_max_size)
+{
+	if (skb->len <= mtu)
+		return false;
+	if (frag_max_size > mtu)
+		return true;
+	if (skb->ignore_df)
+		return false;
+	if (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu))
+		return false;
+	return true;
+}
+
+/*
+ * --send-too-big for a packet that may not be fragmented: true when it
+ * exceeds the MTU toward its destination and is to be dropped, a too-big
+ * message having gone to its source unless the bucket was empty.  The
+ * kernel's ICMP senders apply their own rate limits on top.
+ */
+static bool pmtufix_too_big(struct sk_buff *skb, struct pmtufix_table *t,
+			    struct pmtufix_pkt *pkt, u16 frag_max_size)
+{
+	const struct pmtufix_tdata *d = rcu_dereference(t->data);
+	const struct pmtufix_path *path;
+	struct pmtufix_entry_stats *st;
+	u32 mtu;
+
+	if (!pmtufix_find(d, pkt->family, pkt->daddr, &st, &path))
+		return false;
+	mtu = pmtufix_path_signal_mtu(d, pkt->family, path);
+	if (!pmtufix_exceeds(skb, mtu, frag_max_size))
+		return false;
+
+	if (!pmtufix_too_big_allowed(t, d)) {
+		pkt->events |= BIT(PMTUFIX_C_TOO_BIG_RATELIMITED);
+		atomic64_inc(&st->c[PMTUFIX_EC_TOO_BIG_RATELIMITED]);
+		return true;
+	}
+	if (pkt->family == PMTUFIX_IPV4)
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+	else
+		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+	pkt->events |= BIT(PMTUFIX_C_TOO_BIG_SENT);
+	atomic64_inc(&st->c[PMTUFIX_EC_TOO_BIG_SENT]);
+	return true;
+}
+
+/*
+ * Whether --send-too-big applies at this hook.  Rule checking refuses
+ * other hooks, but iptables-nft checks rules in regular chains only once
+ * they are jumped to, if at all, so the packet path checks again.
+ */
+static bool pmtufix_may_refuse(const struct xt_action_param *par)
+{
+	const struct xt_pmtufix_info *info = par->targinfo;
+
+	return info->flags & XT_PMTUFIX_F_SEND_TOO_BIG &&
+	       (xt_hooknum(par) == NF_INET_FORWARD ||
+		xt_hooknum(par) == NF_INET_POST_ROUTING);
+}
+
+/* The type of the ICMP or ICMPv6 message at @off, or -1 if cut short. */
+static int pmtufix_icmp_type(const struct sk_buff *skb, unsigned int off)
+{
+	u8 _type;
+	const u8 *type = skb_header_pointer(skb, off, sizeof(_type), &_type);
+
+	return type ? *type : -1;
+}
+
+/*
+ * --repair-icmp: the too-big message at @off quotes a packet toward
+ * @qdaddr and announces @announced; lower it to what the table says fits.
+ * @field is the offset of the MTU field, 2 bytes (IPv4) or 4 (IPv6).
+ */
+static void pmtufix_repair(struct sk_buff *skb, struct pmtufix_table *t,
+			   struct pmtufix_pkt *pkt, unsigned int off,
+			   const u8 *qdaddr, u32 announced)
+{
+	const struct pmtufix_tdata *d = rcu_dereference(t->data);
+	const struct pmtufix_path *path;
+	struct pmtufix_entry_stats *st;
+	u32 mtu;
+
+	if (!pmtufix_find(d, pkt->family, qdaddr, &st, &path))
+		return;
+	mtu = pmtufix_repair_mtu(announced,
+				 pmtufix_path_signal_mtu(d, pkt->family, path));
+	if (!mtu)
+		return;
+
+	if (skb_ensure_writable(skb, off + sizeof(struct icmp6hdr))) {
+		pkt->events |= BIT(PMTUFIX_C_NOT_WRITABLE);
+		return;
+	}
+	if (pkt->family == PMTUFIX_IPV4) {
+		struct icmphdr *icmph = (void *)skb_network_header(skb) + off;
+		__be16 new = htons(mtu);
+
+		inet_proto_csum_replace2(&icmph->checksum, skb,
+					 icmph->un.frag.mtu, new, false);
+		icmph->un.frag.mtu = new;
+	} else {
+		struct icmp6hdr *icmp6h = (void *)skb_network_header(skb) + off;
+		__be32 new = htonl(mtu);
+
+		inet_proto_csum_replace4(&icmp6h->icmp6_cksum, skb,
+					 icmp6h->icmp6_mtu, new, false);
+		icmp6h->icmp6_mtu = new;
+	}
+	pkt->events |= BIT(PMTUFIX_C_ICMP_REPAIRED);
+	atomic64_inc(&st->c[PMTUFIX_EC_ICMP_REPAIRED]);
+}
+
+/* An ICMP message and the start of the packet it quotes. */
+struct pmtufix_icmp4_quote {
+	struct icmphdr icmp;
+	struct iphdr ip;
+};
+
+struct pmtufix_icmp6_quote {
+	struct icmp6hdr icmp;
+	struct ipv6hdr ip;
+};
+
+static void pmtufix_repair4(struct sk_buff *skb, struct pmtufix_table *t,
+			    struct pmtufix_pkt *pkt)
+{
+	const struct pmtufix_icmp4_quote *q;
+	struct pmtufix_icmp4_quote _q;
+
+	q = skb_header_pointer(skb, pkt->thoff, sizeof(_q), &_q);
+	if (q && q->icmp.type == ICMP_DEST_UNREACH &&
+	    q->icmp.code == ICMP_FRAG_NEEDED && q->ip.version == 4)
+		pmtufix_repair(skb, t, pkt, pkt->thoff,
+			       (const u8 *)&q->ip.daddr,
+			       ntohs(q->icmp.un.frag.mtu));
+}
+
+static void pmtufix_repair6(struct sk_buff *skb, struct pmtufix_table *t,
+			    struct pmtufix_pkt *pkt)
+{
+	const struct pmtufix_icmp6_quote *q;
+	struct pmtufix_icmp6_quote _q;
+
+	q = skb_header_pointer(skb, pkt->thoff, sizeof(_q), &_q);
+	if (q && q->icmp.icmp6_type == ICMPV6_PKT_TOOBIG &&
+	    q->icmp.icmp6_code == 0 && q->ip.version == 6)
+		pmtufix_repair(skb, t, pkt, pkt->thoff, q->ip.daddr.s6_addr,
+			       ntohl(q->icmp.icmp6_mtu));
+}
+
 static unsigned int pmtufix_tg4(struct sk_buff *skb,
 				const struct xt_action_param *par)
 {
 	const struct xt_pmtufix_info *info = par->targinfo;
+	struct pmtufix_table *t = info->priv;
 	struct iphdr *iph = ip_hdr(skb);
 	struct pmtufix_pkt pkt = {
 		.family = PMTUFIX_IPV4,
 		.thoff = iph->ihl * 4,
 		.first_frag = iph->frag_off & htons(IP_MF),
+		.saddr = (const u8 *)&iph->saddr,
+		.daddr = (const u8 *)&iph->daddr,
 		.events = BIT(PMTUFIX_C_PACKETS),
 	};
+	unsigned int verdict = XT_CONTINUE;
+	int icmp_type = -1;
 	__be16 newlen;
 	int grown;
 
+	if (iph->protocol == IPPROTO_ICMP && !ip_is_fragment(iph))
+		icmp_type = pmtufix_icmp_type(skb, pkt.thoff);
+
+	if (pmtufix_may_refuse(par) && iph->frag_off & htons(IP_DF) && !ip_is_fragment(iph) &&
+	    !(iph->protocol == IPPROTO_ICMP &&
+	      (icmp_type < 0 || icmp_is_err(icmp_type))) &&
+	    pmtufix_too_big(skb, t, &pkt, IPCB(skb)->frag_max_size)) {
+		verdict = NF_DROP;
+		goto out;
+	}
+
+	if (icmp_type == ICMP_DEST_UNREACH &&
+	    info->flags & XT_PMTUFIX_F_REPAIR_ICMP) {
+		pmtufix_repair4(skb, t, &pkt);
+		goto out;
+	}
 	if (iph->protocol != IPPROTO_TCP)
 		goto out;
 	if (par->fragoff) {
 		pkt.events |= BIT(PMTUFIX_C_FRAGMENT);
 		goto out;
 	}
-	pkt.saddr = (const u8 *)&iph->saddr;
-	pkt.daddr = (const u8 *)&iph->daddr;
 	grown = pmtufix_mangle(skb, par, &pkt);
 	if (grown) {
 		iph = ip_hdr(skb);
@@ -289,34 +515,54 @@ static unsigned int pmtufix_tg4(struct sk_buff *skb,
 		iph->tot_len = newlen;
 	}
 out:
-	pmtufix_count(info->priv, pkt.events);
-	return XT_CONTINUE;
+	pmtufix_count(t, pkt.events);
+	return verdict;
 }
 
 static unsigned int pmtufix_tg6(struct sk_buff *skb,
 				const struct xt_action_param *par)
 {
 	const struct xt_pmtufix_info *info = par->targinfo;
+	struct pmtufix_table *t = info->priv;
 	struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	struct pmtufix_pkt pkt = {
 		.family = PMTUFIX_IPV6,
+		.saddr = ip6h->saddr.s6_addr,
+		.daddr = ip6h->daddr.s6_addr,
 		.events = BIT(PMTUFIX_C_PACKETS),
 	};
 	__be16 frag_off = 0, oldlen, newlen;
+	unsigned int verdict = XT_CONTINUE;
 	u8 nexthdr = ip6h->nexthdr;
-	int thoff, grown;
+	int thoff, grown, icmp_type = -1;
 
 	thoff = ipv6_skip_exthdr(skb, sizeof(*ip6h), &nexthdr, &frag_off);
-	if (thoff < 0 || nexthdr != IPPROTO_TCP)
+	if (thoff < 0)
+		goto out;
+	pkt.thoff = thoff;
+	if (nexthdr == IPPROTO_ICMPV6 && !frag_off)
+		icmp_type = pmtufix_icmp_type(skb, thoff);
+
+	if (pmtufix_may_refuse(par) && !frag_off &&
+	    !(nexthdr == IPPROTO_ICMPV6 &&
+	      (icmp_type < 0 || icmpv6_is_err(icmp_type))) &&
+	    pmtufix_too_big(skb, t, &pkt, IP6CB(skb)->frag_max_size)) {
+		verdict = NF_DROP;
+		goto out;
+	}
+
+	if (icmp_type == ICMPV6_PKT_TOOBIG &&
+	    info->flags & XT_PMTUFIX_F_REPAIR_ICMP) {
+		pmtufix_repair6(skb, t, &pkt);
+		goto out;
+	}
+	if (nexthdr != IPPROTO_TCP)
 		goto out;
 	if (frag_off & htons(IP6_OFFSET)) {
 		pkt.events |= BIT(PMTUFIX_C_FRAGMENT);
 		goto out;
 	}
-	pkt.thoff = thoff;
 	pkt.first_frag = frag_off & htons(IP6_MF);
-	pkt.saddr = ip6h->saddr.s6_addr;
-	pkt.daddr = ip6h->daddr.s6_addr;
 	grown = pmtufix_mangle(skb, par, &pkt);
 	if (grown) {
 		ip6h = ipv6_hdr(skb);
@@ -329,8 +575,8 @@ static unsigned int pmtufix_tg6(struct sk_buff *skb,
 		ip6h->payload_len = newlen;
 	}
 out:
-	pmtufix_count(info->priv, pkt.events);
-	return XT_CONTINUE;
+	pmtufix_count(t, pkt.events);
+	return verdict;
 }
 
 static int pmtufix_tg_check(const struct xt_tgchk_param *par)
@@ -350,6 +596,12 @@ static int pmtufix_tg_check(const struct xt_tgchk_param *par)
 	    memchr_inv(info->reserved8, 0, sizeof(info->reserved8)) ||
 	    memchr_inv(info->reserved, 0, sizeof(info->reserved))) {
 		pr_info_ratelimited("unknown flags or reserved fields set\n");
+		return -EINVAL;
+	}
+
+	if (info->flags & XT_PMTUFIX_F_SEND_TOO_BIG &&
+	    par->hook_mask & ~(BIT(NF_INET_FORWARD) | BIT(NF_INET_POST_ROUTING))) {
+		pr_info_ratelimited("--send-too-big is valid only in FORWARD and POSTROUTING\n");
 		return -EINVAL;
 	}
 

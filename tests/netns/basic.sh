@@ -67,15 +67,19 @@ test_save_restore() {
 			-A FORWARD -o veth1 -p tcp -m tcp --tcp-flags SYN,RST SYN -j PMTUFIX --table-name lvs-tun.1
 			-A OUTPUT -p tcp -m tcp --tcp-flags SYN,RST SYN -j PMTUFIX --lookup src --missing-mss ignore
 			-A POSTROUTING -p tcp -m tcp --tcp-flags SYN,RST SYN -j PMTUFIX --table-name ipsec --lookup dst
+			-A FORWARD -j PMTUFIX --table-name edge --send-too-big --repair-icmp
+			-A INPUT -j PMTUFIX --repair-icmp
 			COMMIT
 			EOF
 			saved=$(ip netns exec "$r" $cmd-$b-save -t mangle |
 				grep -- '-j PMTUFIX')
-			check_eq 4 "$(grep -c . <<<"$saved")" \
+			check_eq 6 "$(grep -c . <<<"$saved")" \
 				"$cmd-$b: saved rules" || return 1
 			grep -q -- '-o veth1 .*-j PMTUFIX --table-name lvs-tun.1$' <<<"$saved" &&
 			grep -q -- '-A OUTPUT .*-j PMTUFIX --lookup src --missing-mss ignore$' <<<"$saved" &&
-			grep -q -- '-j PMTUFIX --table-name ipsec --lookup dst$' <<<"$saved" || {
+			grep -q -- '-j PMTUFIX --table-name ipsec --lookup dst$' <<<"$saved" &&
+			grep -q -- '-A FORWARD -j PMTUFIX --table-name edge --send-too-big --repair-icmp$' <<<"$saved" &&
+			grep -q -- '-A INPUT -j PMTUFIX --repair-icmp$' <<<"$saved" || {
 				err "$cmd-$b: options lost in save:"
 				echo "$saved"
 				return 1
@@ -146,6 +150,9 @@ test_bad_options() {
 			expect_reject "$r" "$cmd long table name" "maximum length of 31" \
 				$cmd -t mangle -A FORWARD -p tcp --syn -j PMTUFIX \
 				--table-name "$long" || return 1
+			expect_reject "$r" "$cmd --send-too-big in PREROUTING" "" \
+				$cmd -t mangle -A PREROUTING -j PMTUFIX \
+				--send-too-big || return 1
 			expect_reject "$r" "$cmd filter table" "" \
 				$cmd -t filter -A FORWARD -p tcp --syn -j PMTUFIX ||
 				return 1
@@ -156,6 +163,10 @@ test_bad_options() {
 	done
 	ip netns exec "$r" iptables -j PMTUFIX --help | grep -q -- '--lookup src|dst|both' || {
 		err "iptables -j PMTUFIX --help does not explain --lookup"
+		return 1
+	}
+	ip netns exec "$r" iptables -j PMTUFIX --help | grep -q -- '--send-too-big' || {
+		err "iptables -j PMTUFIX --help does not explain --send-too-big"
 		return 1
 	}
 }

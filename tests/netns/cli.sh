@@ -90,11 +90,16 @@ test_subcommands() {
 	check_eq 1360 "$(mss_of "$a" t 203.0.113.9)" "an entry's own mtu" ||
 		return 1
 	ip netns exec "$a" pmtufix table show t | head -n 1 |
-		grep -q "^table t: mtu 9000, floor4 536, floor6 1220, 7 IPv4 and 1 IPv6 entries, 0 rules$" || {
+		grep -q "^table t: mtu 9000, floor4 536, floor6 1220, too-big-rate 1000, too-big-burst 50, 7 IPv4 and 1 IPv6 entries, 0 rules$" || {
 		err "show header: $(ip netns exec "$a" pmtufix table show t | head -n 1)"
 		return 1
 	}
 	ip netns exec "$a" pmtufix table list | grep -q "^t .* 9000 " || return 1
+	ip netns exec "$a" pmtufix table set t too-big-rate 10 too-big-burst 3 ||
+		return 1
+	check_eq "10 3" "$(ip netns exec "$a" pmtufix table list -j |
+		jq -r '.[0] | "\(.too_big_rate) \(.too_big_burst)"')" \
+		"too-big bucket settings" || return 1
 
 	ip netns exec "$a" pmtufix table flush t || return 1
 	check_eq 0 "$(ip netns exec "$a" pmtufix table show t -j |
@@ -124,7 +129,7 @@ test_stats() {
 	check_eq 4 "$(jq .clamped <<<"$c4")" "clamped" || return 1
 	check_eq 2 "$(jq .syn <<<"$c4")" "syn" || return 1
 	check_eq 2 "$(jq .synack <<<"$c4")" "synack" || return 1
-	check_eq "packets syn synack clamped unchanged inserted no_match malformed not_writable fragment" \
+	check_eq "packets syn synack clamped unchanged inserted no_match malformed not_writable fragment too_big_sent too_big_ratelimited icmp_repaired" \
 		"$(jq -r 'del(.table) | keys_unsorted | join(" ")' <<<"$c4")" \
 		"JSON keys" || return 1
 	[ "$(jq .packets <<<"$c4")" -gt 4 ] || return 1
@@ -213,6 +218,8 @@ test_bad_input() {
 		pmtufix table add t || return 1
 	run_expect "$a" 2 "pmtufix table set t: mtu \`0' is out of range (68..65535)" \
 		pmtufix table set t mtu 0 || return 1
+	run_expect "$a" 2 "pmtufix table set t: too-big-burst \`0' is out of range (1..1000000)" \
+		pmtufix table set t too-big-burst 0 || return 1
 	check_eq "$BEFORE" "$(ip netns exec "$a" pmtufix table show t -j)" \
 		"table after the bad commands" || return 1
 	# A default MTU that leaves an entry no room is refused whole.

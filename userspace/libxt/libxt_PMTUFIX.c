@@ -11,6 +11,8 @@ enum {
 	O_TABLE = 0,
 	O_LOOKUP,
 	O_MISSING,
+	O_SEND_TOO_BIG,
+	O_REPAIR_ICMP,
 };
 
 static const char *const pmtufix_lookup_names[] = {
@@ -25,6 +27,8 @@ static const struct xt_option_entry pmtufix_tg_opts[] = {
 	 .flags = XTOPT_PUT, XTOPT_POINTER(struct xt_pmtufix_info, table)},
 	{.name = "lookup", .id = O_LOOKUP, .type = XTTYPE_STRING},
 	{.name = "missing-mss", .id = O_MISSING, .type = XTTYPE_STRING},
+	{.name = "send-too-big", .id = O_SEND_TOO_BIG, .type = XTTYPE_NONE},
+	{.name = "repair-icmp", .id = O_REPAIR_ICMP, .type = XTTYPE_NONE},
 	XTOPT_TABLEEND,
 };
 
@@ -38,7 +42,13 @@ static void pmtufix_tg_help(void)
 "                        both (the default) the smaller result wins\n"
 "  --missing-mss insert|ignore\n"
 "                        a SYN without an MSS option gets one (insert, the\n"
-"                        default, as TCPMSS does) or is left alone\n");
+"                        default, as TCPMSS does) or is left alone\n"
+"  --send-too-big        refuse packets that may not be fragmented and do\n"
+"                        not fit the path to their destination, answering\n"
+"                        with ICMP fragmentation needed / packet too big\n"
+"                        (FORWARD and POSTROUTING only)\n"
+"  --repair-icmp         lower the MTU of too-big messages about destinations\n"
+"                        in the table to what the table says fits\n");
 }
 
 static void pmtufix_tg_init(struct xt_entry_target *t)
@@ -84,6 +94,12 @@ static void pmtufix_tg_parse(struct xt_option_call *cb)
 				      "PMTUFIX: unknown --missing-mss `%s': use insert or ignore",
 				      cb->arg);
 		break;
+	case O_SEND_TOO_BIG:
+		info->flags |= XT_PMTUFIX_F_SEND_TOO_BIG;
+		break;
+	case O_REPAIR_ICMP:
+		info->flags |= XT_PMTUFIX_F_REPAIR_ICMP;
+		break;
 	}
 }
 
@@ -103,6 +119,10 @@ static void pmtufix_tg_print(const void *ip, const struct xt_entry_target *t,
 	       pmtufix_lookup_name(info));
 	if (info->flags & XT_PMTUFIX_F_MISSING_IGNORE)
 		printf(" missing-mss ignore");
+	if (info->flags & XT_PMTUFIX_F_SEND_TOO_BIG)
+		printf(" send-too-big");
+	if (info->flags & XT_PMTUFIX_F_REPAIR_ICMP)
+		printf(" repair-icmp");
 }
 
 /* Only what differs from the defaults, in the syntax parse() accepts. */
@@ -116,6 +136,10 @@ static void pmtufix_tg_save(const void *ip, const struct xt_entry_target *t)
 		printf(" --lookup %s", pmtufix_lookup_name(info));
 	if (info->flags & XT_PMTUFIX_F_MISSING_IGNORE)
 		printf(" --missing-mss ignore");
+	if (info->flags & XT_PMTUFIX_F_SEND_TOO_BIG)
+		printf(" --send-too-big");
+	if (info->flags & XT_PMTUFIX_F_REPAIR_ICMP)
+		printf(" --repair-icmp");
 }
 
 static struct xtables_target pmtufix_tg_reg = {

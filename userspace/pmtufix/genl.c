@@ -371,6 +371,15 @@ int pmtufix_nl_parse_entry(const struct nlattr *nest,
 		r->hits = mnl_attr_get_u64(tb[PMTUFIX_ENTRY_A_HITS]);
 	if (tb[PMTUFIX_ENTRY_A_CLAMPED])
 		r->clamped = mnl_attr_get_u64(tb[PMTUFIX_ENTRY_A_CLAMPED]);
+	if (tb[PMTUFIX_ENTRY_A_TOO_BIG_SENT])
+		r->too_big_sent =
+			mnl_attr_get_u64(tb[PMTUFIX_ENTRY_A_TOO_BIG_SENT]);
+	if (tb[PMTUFIX_ENTRY_A_TOO_BIG_RATELIMITED])
+		r->too_big_ratelimited =
+			mnl_attr_get_u64(tb[PMTUFIX_ENTRY_A_TOO_BIG_RATELIMITED]);
+	if (tb[PMTUFIX_ENTRY_A_ICMP_REPAIRED])
+		r->icmp_repaired =
+			mnl_attr_get_u64(tb[PMTUFIX_ENTRY_A_ICMP_REPAIRED]);
 	return 0;
 }
 
@@ -395,6 +404,8 @@ int pmtufix_nl_parse_table(const struct nlmsghdr *nlh,
 	GET32(count6, PMTUFIX_A_COUNT6);
 	GET32(rules, PMTUFIX_A_RULES);
 	GET32(generation, PMTUFIX_A_GENERATION);
+	GET32(too_big_rate, PMTUFIX_A_TOO_BIG_RATE);
+	GET32(too_big_burst, PMTUFIX_A_TOO_BIG_BURST);
 #undef GET32
 	return 0;
 }

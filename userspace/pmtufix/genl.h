@@ -63,6 +63,9 @@ struct pmtufix_entry_reply {
 	uint32_t mss;
 	uint64_t hits;
 	uint64_t clamped;
+	uint64_t too_big_sent;
+	uint64_t too_big_ratelimited;
+	uint64_t icmp_repaired;
 };
 
 int pmtufix_nl_parse_entry(const struct nlattr *nest,
@@ -72,6 +75,7 @@ int pmtufix_nl_parse_entry(const struct nlattr *nest,
 struct pmtufix_table_reply {
 	char name[PMTUFIX_TABLE_NAME_LEN];
 	uint32_t mtu, floor4, floor6, count4, count6, rules, generation;
+	uint32_t too_big_rate, too_big_burst;
 };
 
 int pmtufix_nl_parse_table(const struct nlmsghdr *nlh,

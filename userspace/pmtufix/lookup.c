@@ -100,8 +100,7 @@ int lookup_main(int argc, const char *argv[])
 			json_kv_string(&j, "layers", layers);
 			json_kv_u64(&j, "inner_mtu", ctx.r.inner_mtu);
 			json_kv_u64(&j, "mss", ctx.r.mss);
-			json_kv_u64(&j, "hits", ctx.r.hits);
-			json_kv_u64(&j, "clamped", ctx.r.clamped);
+			pmtufix_json_entry_counters(&j, &ctx.r);
 			json_object_end(&j);
 		} else {
 			json_null(&j);
@@ -114,9 +113,12 @@ int lookup_main(int argc, const char *argv[])
 		       ctx.r.spec.mtu ? ctx.r.spec.mtu : t->mtu,
 		       ctx.r.spec.mtu ? "the entry's" : "the table's default",
 		       ctx.r.inner_mtu, ctx.r.mss);
-		printf("  hits %llu, clamped %llu\n",
+		printf("  hits %llu, clamped %llu, too-big sent %llu, rate-limited %llu, icmp repaired %llu\n",
 		       (unsigned long long)ctx.r.hits,
-		       (unsigned long long)ctx.r.clamped);
+		       (unsigned long long)ctx.r.clamped,
+		       (unsigned long long)ctx.r.too_big_sent,
+		       (unsigned long long)ctx.r.too_big_ratelimited,
+		       (unsigned long long)ctx.r.icmp_repaired);
 	} else {
 		printf("%s matches no entry in table %s: SYNs from and to it are left alone\n",
 		       addr, name);

@@ -26,6 +26,9 @@ static const struct {
 	{ "malformed", "SYN and SYN-ACK left alone for a malformed TCP header or options." },
 	{ "not_writable", "SYN and SYN-ACK left alone because the header could not be made writable." },
 	{ "fragment", "Fragments left alone for lacking the whole TCP header." },
+	{ "too_big_sent", "Oversize packets refused with a too-big message." },
+	{ "too_big_ratelimited", "Oversize packets refused without a message, the table's token bucket being empty." },
+	{ "icmp_repaired", "Too-big messages whose MTU was lowered to the table's." },
 };
 
 struct stats {

@@ -26,5 +26,7 @@ int pmtufix_get_tables(struct pmtufix_nl *h, const char *name,
 		       struct pmtufix_table_reply **out, size_t *n);
 void pmtufix_print_entry(FILE *out, const struct pmtufix_entry_reply *r);
 void pmtufix_json_entry(struct json *j, const struct pmtufix_entry_reply *r);
+void pmtufix_json_entry_counters(struct json *j,
+				 const struct pmtufix_entry_reply *r);
 
 #endif

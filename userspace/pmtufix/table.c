@@ -37,12 +37,17 @@ static int check_name(const char *action, const char *name)
 	return 0;
 }
 
+/* The settings of a table, in the order parse_defaults() keeps them. */
+#define NDEFAULTS	5
+#define DEFAULTS_USAGE	"[mtu N] [floor4 N] [floor6 N] [too-big-rate N] [too-big-burst N]"
+
 /* A simple request on a table: TABLE_NEW, TABLE_DEL, STATS_RESET... */
 static int simple_request(const char *action, uint8_t cmd, const char *name,
 			  const uint32_t *defaults)
 {
-	static const uint16_t attrs[] = {
+	static const uint16_t attrs[NDEFAULTS] = {
 		PMTUFIX_A_MTU, PMTUFIX_A_FLOOR4, PMTUFIX_A_FLOOR6,
+		PMTUFIX_A_TOO_BIG_RATE, PMTUFIX_A_TOO_BIG_BURST,
 	};
 	struct pmtufix_nl h;
 	struct nlmsghdr *nlh;
@@ -54,7 +59,7 @@ static int simple_request(const char *action, uint8_t cmd, const char *name,
 	nlh = pmtufix_nl_request(&h, cmd, NLM_F_ACK);
 	if (name)
 		mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
-	for (i = 0; defaults && i < 3; i++)
+	for (i = 0; defaults && i < NDEFAULTS; i++)
 		if (defaults[i] != UINT32_MAX)
 			mnl_attr_put_u32(nlh, attrs[i], defaults[i]);
 	ret = pmtufix_nl_talk(&h, nlh, NULL, NULL);
@@ -64,31 +69,34 @@ static int simple_request(const char *action, uint8_t cmd, const char *name,
 	return ret ? 1 : 0;
 }
 
-/* [mtu N] [floor4 N] [floor6 N]: UINT32_MAX for what is not given. */
+/* DEFAULTS_USAGE: UINT32_MAX for what is not given. */
 static int parse_defaults(const char *action, int argc, const char *argv[],
-			  uint32_t def[3])
+			  uint32_t def[NDEFAULTS])
 {
 	static const struct {
 		const char *word;
 		unsigned long min, max;
-	} keys[] = {
+	} keys[NDEFAULTS] = {
 		{ "mtu", 68, 65535 },
 		{ "floor4", 0, 65535 },
 		{ "floor6", 0, 65535 },
+		{ "too-big-rate", 0, UINT32_MAX - 1 },
+		{ "too-big-burst", 1, PMTUFIX_MAX_TOO_BIG_BURST },
 	};
 	unsigned long v;
 	unsigned int k;
 	char *end;
 	int i;
 
-	def[0] = def[1] = def[2] = UINT32_MAX;
+	for (k = 0; k < NDEFAULTS; k++)
+		def[k] = UINT32_MAX;
 	for (i = 0; i < argc; i += 2) {
-		for (k = 0; k < 3; k++)
+		for (k = 0; k < NDEFAULTS; k++)
 			if (!strcmp(argv[i], keys[k].word))
 				break;
-		if (k == 3) {
+		if (k == NDEFAULTS) {
 			fprintf(stderr,
-				"pmtufix %s: unknown setting `%s' (mtu, floor4, floor6)\n",
+				"pmtufix %s: unknown setting `%s' (mtu, floor4, floor6, too-big-rate, too-big-burst)\n",
 				action, argv[i]);
 			return -1;
 		}
@@ -115,11 +123,11 @@ static int parse_defaults(const char *action, int argc, const char *argv[],
 static int cmd_create_set(int argc, const char *argv[], int set)
 {
 	char action[96];
-	uint32_t def[3];
+	uint32_t def[NDEFAULTS];
 
 	if (argc < 2 || (set && argc < 4))
-		return usage(set ? "set NAME [mtu N] [floor4 N] [floor6 N]" :
-				   "create NAME [mtu N] [floor4 N] [floor6 N]");
+		return usage(set ? "set NAME " DEFAULTS_USAGE :
+				   "create NAME " DEFAULTS_USAGE);
 	snprintf(action, sizeof(action), "table %s %s", argv[0], argv[1]);
 	if (check_name(action, argv[1]) ||
 	    parse_defaults(action, argc - 2, argv + 2, def))
@@ -223,6 +231,8 @@ static int cmd_list(int argc, const char *argv[])
 			json_kv_u64(&j, "mtu", t[k].mtu);
 			json_kv_u64(&j, "floor4", t[k].floor4);
 			json_kv_u64(&j, "floor6", t[k].floor6);
+			json_kv_u64(&j, "too_big_rate", t[k].too_big_rate);
+			json_kv_u64(&j, "too_big_burst", t[k].too_big_burst);
 			json_kv_u64(&j, "entries4", t[k].count4);
 			json_kv_u64(&j, "entries6", t[k].count6);
 			json_kv_u64(&j, "rules", t[k].rules);
@@ -609,6 +619,21 @@ void pmtufix_print_entry(FILE *out, const struct pmtufix_entry_reply *r)
 		r->inner_mtu, r->mss, (unsigned long long)r->hits,
 		(unsigned long long)r->clamped,
 		r->spec.nlayers ? layers : "-");
+	if (r->too_big_sent || r->too_big_ratelimited || r->icmp_repaired)
+		fprintf(out, "%-43s too-big sent %llu, rate-limited %llu, icmp repaired %llu\n",
+			"", (unsigned long long)r->too_big_sent,
+			(unsigned long long)r->too_big_ratelimited,
+			(unsigned long long)r->icmp_repaired);
+}
+
+void pmtufix_json_entry_counters(struct json *j,
+				 const struct pmtufix_entry_reply *r)
+{
+	json_kv_u64(j, "hits", r->hits);
+	json_kv_u64(j, "clamped", r->clamped);
+	json_kv_u64(j, "too_big_sent", r->too_big_sent);
+	json_kv_u64(j, "too_big_ratelimited", r->too_big_ratelimited);
+	json_kv_u64(j, "icmp_repaired", r->icmp_repaired);
 }
 
 void pmtufix_json_entry(struct json *j, const struct pmtufix_entry_reply *r)
@@ -628,8 +653,7 @@ void pmtufix_json_entry(struct json *j, const struct pmtufix_entry_reply *r)
 	json_kv_string(j, "layers", layers);
 	json_kv_u64(j, "inner_mtu", r->inner_mtu);
 	json_kv_u64(j, "mss", r->mss);
-	json_kv_u64(j, "hits", r->hits);
-	json_kv_u64(j, "clamped", r->clamped);
+	pmtufix_json_entry_counters(j, r);
 	json_object_end(j);
 }
 
@@ -702,13 +726,16 @@ static int cmd_show(int argc, const char *argv[])
 			json_kv_u64(&j, "mtu", t->mtu);
 			json_kv_u64(&j, "floor4", t->floor4);
 			json_kv_u64(&j, "floor6", t->floor6);
+			json_kv_u64(&j, "too_big_rate", t->too_big_rate);
+			json_kv_u64(&j, "too_big_burst", t->too_big_burst);
 			json_kv_u64(&j, "rules", t->rules);
 			json_key(&j, "entries");
 			json_array_begin(&j);
 		} else {
 			fprintf(ctx.out,
-				"table %s: mtu %u, floor4 %u, floor6 %u, %u IPv4 and %u IPv6 entries, %u rules\n",
+				"table %s: mtu %u, floor4 %u, floor6 %u, too-big-rate %u, too-big-burst %u, %u IPv4 and %u IPv6 entries, %u rules\n",
 				t->name, t->mtu, t->floor4, t->floor6,
+				t->too_big_rate, t->too_big_burst,
 				t->count4, t->count6, t->rules);
 			if (t->count4 + t->count6)
 				fprintf(ctx.out,

@@ -22,6 +22,13 @@
  *   PMTUFIX_A_MTU      base MTU of entries that give none (default 1500)
  *   PMTUFIX_A_FLOOR4   lowest MSS ever written into an IPv4 SYN (536)
  *   PMTUFIX_A_FLOOR6   lowest MSS ever written into an IPv6 SYN (1220)
+ *   PMTUFIX_A_TOO_BIG_RATE   too-big messages the table's rules may send
+ *                            a second, 0 for no limit of its own (1000)
+ *   PMTUFIX_A_TOO_BIG_BURST  and in a burst (50)
+ *
+ * The floors also bound path-MTU signalling: a packet no larger than
+ * floor + IP header + 20 (576 and 1280 by default, and never less than 68
+ * and 1280) is never refused, and no too-big message announces less.
  *
  * A PMTUFIX rule naming a table that does not exist creates it empty, so
  * rules can be restored before the tables are loaded.  A table that rules
@@ -57,6 +64,11 @@
  *       PMTUFIX_ENTRY_A_HITS      u64, SYN and SYN-ACK with an address
  *                                 that matched this entry
  *       PMTUFIX_ENTRY_A_CLAMPED   u64, SYN and SYN-ACK clamped to it
+ *       PMTUFIX_ENTRY_A_TOO_BIG_SENT        u64, too-big messages sent
+ *       PMTUFIX_ENTRY_A_TOO_BIG_RATELIMITED u64, oversize packets dropped
+ *                                 without a message, the bucket being empty
+ *       PMTUFIX_ENTRY_A_ICMP_REPAIRED       u64, too-big messages whose
+ *                                 MTU was lowered to the entry's
  *
  *   PMTUFIX_A_LAYER             nest:
  *     PMTUFIX_LAYER_A_TYPE        u16, enum pmtufix_layer_type
@@ -137,6 +149,9 @@
 #define PMTUFIX_DEFAULT_MTU	1500
 #define PMTUFIX_DEFAULT_FLOOR4	536
 #define PMTUFIX_DEFAULT_FLOOR6	1220
+#define PMTUFIX_DEFAULT_TOO_BIG_RATE	1000
+#define PMTUFIX_DEFAULT_TOO_BIG_BURST	50
+#define PMTUFIX_MAX_TOO_BIG_BURST	1000000
 
 enum pmtufix_cmd {
 	PMTUFIX_CMD_UNSPEC,
@@ -173,6 +188,8 @@ enum pmtufix_attr {
 	PMTUFIX_A_STATS,	/* nest of PMTUFIX_STATS_A_* */
 	PMTUFIX_A_STATS_PERCPU,	/* nest of PMTUFIX_A_STATS */
 	PMTUFIX_A_PAD,
+	PMTUFIX_A_TOO_BIG_RATE,	/* u32 */
+	PMTUFIX_A_TOO_BIG_BURST, /* u32 */
 	__PMTUFIX_A_MAX
 };
 #define PMTUFIX_A_MAX (__PMTUFIX_A_MAX - 1)
@@ -199,6 +216,9 @@ enum pmtufix_entry_attr {
 	PMTUFIX_ENTRY_A_HITS,		/* u64, replies only */
 	PMTUFIX_ENTRY_A_CLAMPED,	/* u64, replies only */
 	PMTUFIX_ENTRY_A_PAD,
+	PMTUFIX_ENTRY_A_TOO_BIG_SENT,	/* u64, replies only */
+	PMTUFIX_ENTRY_A_TOO_BIG_RATELIMITED, /* u64, replies only */
+	PMTUFIX_ENTRY_A_ICMP_REPAIRED,	/* u64, replies only */
 	__PMTUFIX_ENTRY_A_MAX
 };
 #define PMTUFIX_ENTRY_A_MAX (__PMTUFIX_ENTRY_A_MAX - 1)
@@ -303,6 +323,9 @@ enum pmtufix_stats_attr {
 	PMTUFIX_STATS_A_MALFORMED,	/* bad TCP header or options: untouched */
 	PMTUFIX_STATS_A_NOT_WRITABLE,	/* could not make the header writable */
 	PMTUFIX_STATS_A_FRAGMENT,	/* fragment without the whole header */
+	PMTUFIX_STATS_A_TOO_BIG_SENT,	/* too-big messages sent */
+	PMTUFIX_STATS_A_TOO_BIG_RATELIMITED, /* oversize, dropped, no message */
+	PMTUFIX_STATS_A_ICMP_REPAIRED,	/* too-big messages given a lower MTU */
 	__PMTUFIX_STATS_A_MAX
 };
 #define PMTUFIX_STATS_A_MAX (__PMTUFIX_STATS_A_MAX - 1)

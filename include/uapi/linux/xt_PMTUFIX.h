@@ -6,9 +6,10 @@
  * managed over the generic netlink family described in <linux/pmtufix.h>)
  * and says which addresses of a packet are looked up in it:
  *
- *   iptables  -t mangle -A FORWARD -p tcp --syn -j PMTUFIX [--table-name NAME]
+ *   iptables  -t mangle -A FORWARD -p tcp -j PMTUFIX [--table-name NAME]
  *                     [--lookup src|dst|both] [--missing-mss insert|ignore]
- *   ip6tables -t mangle -A FORWARD -p tcp --syn -j PMTUFIX ...
+ *                     [--send-too-big] [--repair-icmp]
+ *   ip6tables -t mangle -A FORWARD -p tcp -j PMTUFIX ...
  *
  * struct xt_pmtufix_info is what iptables hands to the kernel.  Userspace
  * fills everything before @priv; the kernel owns @priv.  Unknown bits in
@@ -42,7 +43,27 @@ enum xt_pmtufix_lookup {
  * (--missing-mss ignore) such SYNs are left alone.
  */
 #define XT_PMTUFIX_F_MISSING_IGNORE	(1U << 0)
-#define XT_PMTUFIX_F_ALL		XT_PMTUFIX_F_MISSING_IGNORE
+
+/*
+ * --send-too-big: a packet that may not be fragmented (IPv4 with DF, any
+ * IPv6 packet), headed to an entry whose MTU it exceeds, is dropped and
+ * answered with ICMP fragmentation needed or ICMPv6 packet too big carrying
+ * that MTU, as a router on the path would, within the kernel's ICMP rate
+ * limits and the table's own token bucket.  Never for fragments or ICMP
+ * errors.  Valid in FORWARD and POSTROUTING.
+ */
+#define XT_PMTUFIX_F_SEND_TOO_BIG	(1U << 1)
+
+/*
+ * --repair-icmp: a too-big message whose quoted packet is headed to an
+ * entry, announcing more than the entry's MTU or 0, gets the entry's MTU
+ * instead, checksum updated.
+ */
+#define XT_PMTUFIX_F_REPAIR_ICMP	(1U << 2)
+
+#define XT_PMTUFIX_F_ALL		(XT_PMTUFIX_F_MISSING_IGNORE | \
+					 XT_PMTUFIX_F_SEND_TOO_BIG | \
+					 XT_PMTUFIX_F_REPAIR_ICMP)
 
 struct xt_pmtufix_info {
 	char	table[XT_PMTUFIX_TABLE_LEN];
