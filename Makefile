@@ -58,6 +58,7 @@ check: $(UNIT_TESTS) $(FUZZ_REPLAYS) userspace
 		$(BUILD)/fuzz/replay_$$n tests/fuzz/corpus_$$n; done
 	tests/unit/test_pcap.sh || [ $$? = 4 ]
 	tests/unit/test_cli.sh
+	tests/unit/test_completion.sh
 
 # libFuzzer proper: needs clang (apt-get install clang).
 FUZZ_SECONDS ?= 60
