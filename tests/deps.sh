@@ -13,7 +13,8 @@ set -eu
 build_pkgs=(gcc make pkg-config libc6-dev libmnl-dev libxtables-dev kmod)
 test_pkgs=(qemu-system-x86 busybox-static cpio xz-utils zstd iproute2
 	   iptables nftables python3 tcpdump procps sparse linux-source-6.12
-	   ethtool jq prometheus util-linux groff-base mandoc bash-completion)
+	   ethtool jq prometheus util-linux groff-base mandoc bash-completion
+	   ipvsadm wireguard-tools)
 
 pkgs=("${build_pkgs[@]}")
 [ "${1:-build}" = test ] && pkgs+=("${test_pkgs[@]}")
