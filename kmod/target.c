@@ -331,7 +331,9 @@ static bool pmtufix_exceeds(const struct sk_buff *skb, unsigned int mtu,
  * --send-too-big for a packet that may not be fragmented: true when it
  * exceeds the MTU toward its destination and is to be dropped, a too-big
  * message having gone to its source unless the bucket was empty.  The
- * kernel's ICMP senders apply their own rate limits on top.
+ * kernel's ICMP senders apply their own rate limits on top.  A local
+ * sender sees EMSGSIZE, as when the stack refuses the packet itself
+ * (iptables-nft turns every drop into EPERM).
  */
 static bool pmtufix_too_big(struct sk_buff *skb, struct pmtufix_table *t,
 			    struct pmtufix_pkt *pkt, u16 frag_max_size)
@@ -492,7 +494,7 @@ static unsigned int pmtufix_tg4(struct sk_buff *skb,
 	    !(iph->protocol == IPPROTO_ICMP &&
 	      (icmp_type < 0 || icmp_is_err(icmp_type))) &&
 	    pmtufix_too_big(skb, t, &pkt, IPCB(skb)->frag_max_size)) {
-		verdict = NF_DROP;
+		verdict = NF_DROP_ERR(-EMSGSIZE);
 		goto out;
 	}
 
@@ -547,7 +549,7 @@ static unsigned int pmtufix_tg6(struct sk_buff *skb,
 	    !(nexthdr == IPPROTO_ICMPV6 &&
 	      (icmp_type < 0 || icmpv6_is_err(icmp_type))) &&
 	    pmtufix_too_big(skb, t, &pkt, IP6CB(skb)->frag_max_size)) {
-		verdict = NF_DROP;
+		verdict = NF_DROP_ERR(-EMSGSIZE);
 		goto out;
 	}
 
