@@ -353,9 +353,7 @@ static int pmtufix_nl_put_layers(struct sk_buff *skb,
 static u32 pmtufix_entry_mss(const struct pmtufix_tdata *d,
 			     unsigned int family, u32 profile)
 {
-	u32 floor = family == PMTUFIX_IPV4 ? d->def.floor4 : d->def.floor6;
-
-	return max_t(u32, d->paths[profile].mss, floor);
+	return max_t(u32, d->paths[profile].mss, pmtufix_floor(d, family));
 }
 
 /* Attribute of each entry counter, in enum pmtufix_entry_counter order. */

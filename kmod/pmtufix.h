@@ -193,6 +193,13 @@ pmtufix_table_data(const struct pmtufix_table *t)
 					 lockdep_is_held(&t->pn->lock));
 }
 
+/* The table's MSS floor for @family. */
+static inline u32 pmtufix_floor(const struct pmtufix_tdata *d,
+				unsigned int family)
+{
+	return family == PMTUFIX_IPV4 ? d->def.floor4 : d->def.floor6;
+}
+
 void pmtufix_stats_read(const struct pmtufix_table *t, int cpu,
 			u64 out[PMTUFIX_C_MAX]);
 void pmtufix_stats_reset(struct pmtufix_table *t);

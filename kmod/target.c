@@ -88,9 +88,7 @@ static u32 pmtufix_path_signal_mtu(const struct pmtufix_tdata *d,
 				   unsigned int family,
 				   const struct pmtufix_path *path)
 {
-	return pmtufix_signal_mtu(family, path->mtu,
-				  family == PMTUFIX_IPV4 ? d->def.floor4 :
-							  d->def.floor6);
+	return pmtufix_signal_mtu(family, path->mtu, pmtufix_floor(d, family));
 }
 
 /* An address's entry as a SYN sees it: its counters and the MSS it allows. */
@@ -128,7 +126,7 @@ static u16 pmtufix_target_mss(const struct sk_buff *skb,
 	struct pmtufix_hit src = {}, dst = {};
 	bool have_src = false, have_dst = false;
 	const struct dst_entry *route;
-	u32 mss, floor;
+	u32 mss;
 
 	if (info->lookup != XT_PMTUFIX_LOOKUP_DST)
 		have_src = pmtufix_match(d, pkt->family, pkt->saddr, &src);
@@ -148,8 +146,7 @@ static u16 pmtufix_target_mss(const struct sk_buff *skb,
 	if (route && dst_mtu(route) > minlen)
 		mss = min_t(u32, mss, dst_mtu(route) - minlen);
 
-	floor = pkt->family == PMTUFIX_IPV4 ? d->def.floor4 : d->def.floor6;
-	return max_t(u32, mss, floor);
+	return max_t(u32, mss, pmtufix_floor(d, pkt->family));
 }
 
 static void pmtufix_csum_apply(struct sk_buff *skb, struct tcphdr *th,
@@ -343,6 +340,10 @@ static bool pmtufix_too_big(struct sk_buff *skb, struct pmtufix_table *t,
 	struct pmtufix_entry_stats *st;
 	u32 mtu;
 
+	/* Most packets fit any entry's MTU: no lookup for them. */
+	if (skb->len <= pmtufix_signal_mtu(pkt->family, 0,
+					   pmtufix_floor(d, pkt->family)))
+		return false;
 	if (!pmtufix_find(d, pkt->family, pkt->daddr, &st, &path))
 		return false;
 	mtu = pmtufix_path_signal_mtu(d, pkt->family, path);
