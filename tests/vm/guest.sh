@@ -16,10 +16,15 @@ arg() {
 top=$(arg top)
 reasons=()
 
+# PID 1 must not exit while the power-off completes, and must not start a
+# program from the 9p root either, which may already be gone: wait with a
+# builtin on the console.
 poweroff_now() {
 	sync
 	echo o >/proc/sysrq-trigger
-	sleep 60
+	while :; do
+		read -r -t 60 _ </dev/console
+	done
 }
 trap poweroff_now EXIT
 

@@ -185,7 +185,7 @@ boot() {
 		-append "$cmdline" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$dir/root/lib/modules/$abi,mount_tag=kmods,security_model=none,readonly=on,multidevs=remap" \
-		</dev/null 2>&1 | tr -d '\r' | tee "$dir/console.log"
+		</dev/null 2>&1 | sed -u 's/\r$//' | tee "$dir/console.log"
 	rc=${PIPESTATUS[0]}
 	set -e
 	return "$rc"
