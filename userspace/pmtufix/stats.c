@@ -112,7 +112,7 @@ static void print_text(const struct stats *s)
 
 	printf("table %s\n", s->table);
 	for (i = 0; i < PMTUFIX_STATS_COUNT; i++) {
-		printf("  %-14s %20llu", counters[i].name,
+		printf("  %-20s %20llu", counters[i].name,
 		       (unsigned long long)s->c[i]);
 		for (k = 0; k < s->ncpu; k++)
 			printf("  cpu%u %llu", s->percpu[k].cpu,
