@@ -91,7 +91,7 @@ oracle:
 	tests/vm/oracle.sh
 
 demo: deps userspace
-	tests/vm/run.sh -k 6.12 -t clamp
+	tests/vm/demo.sh -k 6.12
 
 test: deps userspace check style vm oracle
 
