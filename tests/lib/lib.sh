@@ -215,8 +215,10 @@ probe() {
 capture_start() {
 	local ns=$1 ifc=$2 file=$3 filter=$4
 
-	ip netns exec "$ns" tcpdump -i "$ifc" -Q in -U -s 256 -w "$file" \
-		"$filter" 2>"$file.err" &
+	# Immediate mode: packets are handed over as they come, not a ring
+	# block at a time, so none are still in the ring at capture_stop.
+	ip netns exec "$ns" tcpdump -i "$ifc" -Q in -U --immediate-mode \
+		-s 256 -w "$file" "$filter" 2>"$file.err" &
 	echo $! >"$file.pid"
 	busywait 30000 grep -q "listening on" "$file.err" || {
 		err "capture on $ifc did not start: $(cat "$file.err")"
@@ -227,6 +229,8 @@ capture_start() {
 capture_stop() {
 	local file=$1
 
+	# Packets still on their way through the namespaces get there.
+	sleep 0.3
 	kill -INT "$(cat "$file.pid")" 2>/dev/null
 	wait "$(cat "$file.pid")" 2>/dev/null
 	grep -q "^0 packets dropped by kernel" "$file.err" || {
