@@ -39,7 +39,6 @@ and answers each with one line, a status and KEY=VALUE words:
 
 A value that was not seen is "-".
 """
-import ctypes
 import os
 import select
 import socket
@@ -48,20 +47,13 @@ import sys
 import threading
 import time
 
-CLONE_NEWNET = 0x40000000
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nsprobe import enter  # noqa: E402
+
 ETH_P_ALL = 0x0003
 PORT = 8000
 
-libc = ctypes.CDLL(None, use_errno=True)
 
-
-def enter(ns):
-    fd = os.open(f"/run/netns/{ns}", os.O_RDONLY)
-    try:
-        if libc.setns(fd, CLONE_NEWNET) != 0:
-            raise OSError(ctypes.get_errno(), f"setns {ns}")
-    finally:
-        os.close(fd)
 
 
 def capture(ns, ifname):

@@ -52,7 +52,6 @@ object per address or case, on one line.
       forwarded (it reached the server's link), too_big (the MTU of the
       too-big message quoting it, or null).
 """
-import ctypes
 import errno
 import fcntl
 import json
@@ -64,7 +63,9 @@ import struct
 import sys
 import time
 
-CLONE_NEWNET = 0x40000000
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nsprobe import csum, enter  # noqa: E402
+
 ETH_P_ALL = 0x0003
 ETH_P_IP = 0x0800
 ETH_P_IPV6 = 0x86DD
@@ -85,29 +86,11 @@ IPV6_MTU = 24
 PMTU_PORT = 4000
 TIMEOUT = 5.0
 
-libc = ctypes.CDLL(None, use_errno=True)
 
-
-def enter(ns):
-    fd = os.open(f"/run/netns/{ns}", os.O_RDONLY)
-    try:
-        if libc.setns(fd, CLONE_NEWNET) != 0:
-            raise OSError(ctypes.get_errno(), f"setns {ns}")
-    finally:
-        os.close(fd)
 
 
 def family_of(addr):
     return socket.AF_INET6 if ":" in addr else socket.AF_INET
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return total
 
 
 def fold(data):
