@@ -44,7 +44,7 @@ fault() {
 
 # A WARN on the packet path: panic_on_warn stops the guest.
 fault "WARN_ON in the target" \
-	'/^static unsigned int pmtufix_tg(/,/^}/ s/^\treturn XT_CONTINUE;/\tWARN_ON(1);\n&/' \
+	'/^static unsigned int pmtufix_tg4(/,/^}/ s/^\treturn verdict;/\tWARN_ON(1);\n&/' \
 	"WARNING:"
 
 # A module reference taken per rule and never dropped: rmmod must fail.
