@@ -49,3 +49,43 @@ bool pmtufix_tbucket_take(struct pmtufix_tbucket *tb, u64 now, u32 rate,
 	tb->credit = credit - cost;
 	return true;
 }
+
+void pmtufix_src_key(unsigned int family, const u8 *addr,
+		     u8 key[PMTUFIX_SRC_ADDR_LEN])
+{
+	if (family == PMTUFIX_IPV6) {
+		memcpy(key, addr, PMTUFIX_SRC_ADDR_LEN);
+		return;
+	}
+	memset(key, 0, 10);
+	key[10] = 0xff;
+	key[11] = 0xff;
+	memcpy(key + 12, addr, 4);
+}
+
+bool pmtufix_src_take(struct pmtufix_src_limit *sl, u32 hash,
+		      const u8 key[PMTUFIX_SRC_ADDR_LEN], u64 now, u32 rate,
+		      u32 burst)
+{
+	struct pmtufix_src_bucket *set = sl->slot[hash % PMTUFIX_SRC_SETS];
+	struct pmtufix_src_bucket *b = NULL, *lru = &set[0];
+	unsigned int i;
+
+	if (!rate)
+		return true;
+	for (i = 0; i < PMTUFIX_SRC_WAYS; i++) {
+		if (set[i].tb.last &&
+		    !memcmp(set[i].addr, key, PMTUFIX_SRC_ADDR_LEN)) {
+			b = &set[i];
+			break;
+		}
+		if (set[i].tb.last < lru->tb.last)
+			lru = &set[i];
+	}
+	if (!b) {
+		b = lru;
+		memcpy(b->addr, key, PMTUFIX_SRC_ADDR_LEN);
+		b->tb = (struct pmtufix_tbucket){};
+	}
+	return pmtufix_tbucket_take(&b->tb, now, rate, burst);
+}

@@ -52,4 +52,36 @@ struct pmtufix_tbucket {
 bool pmtufix_tbucket_take(struct pmtufix_tbucket *tb, u64 now, u32 rate,
 			  u32 burst);
 
+/*
+ * Token buckets per source address, so that one sender that keeps sending
+ * oversize packets cannot use up the messages every other sender needs
+ * (as inet_peer_xrlim_allow() keeps ICMP fair per peer).  A small
+ * set-associative cache: a source is kept in one of PMTUFIX_SRC_WAYS slots
+ * of the set its hash selects; a source not cached takes the set's least
+ * recently used slot and starts with a full bucket.  The caller
+ * serialises access and supplies a keyed hash, so that senders cannot
+ * choose which sources share a set.
+ */
+#define PMTUFIX_SRC_SETS	64
+#define PMTUFIX_SRC_WAYS	4
+#define PMTUFIX_SRC_ADDR_LEN	16	/* IPv4 as ::ffff:a.b.c.d */
+
+struct pmtufix_src_bucket {
+	u8 addr[PMTUFIX_SRC_ADDR_LEN];
+	struct pmtufix_tbucket tb;	/* tb.last 0: slot unused */
+};
+
+struct pmtufix_src_limit {
+	struct pmtufix_src_bucket slot[PMTUFIX_SRC_SETS][PMTUFIX_SRC_WAYS];
+};
+
+/* @addr of @family (4 or 16 bytes) as the 16-byte key of the cache. */
+void pmtufix_src_key(unsigned int family, const u8 *addr,
+		     u8 key[PMTUFIX_SRC_ADDR_LEN]);
+
+/* pmtufix_tbucket_take() on the bucket of source @key, whose hash is @hash. */
+bool pmtufix_src_take(struct pmtufix_src_limit *sl, u32 hash,
+		      const u8 key[PMTUFIX_SRC_ADDR_LEN], u64 now, u32 rate,
+		      u32 burst);
+
 #endif /* _PMTUFIX_CORE_PMTU_H */

@@ -3,6 +3,8 @@
  * The MTU signalled to senders, the repair decision, and the token bucket
  * against a simple simulation of elapsed time.
  */
+#include <string.h>
+
 #include "core/pmtu.h"
 #include "unit.h"
 
@@ -89,10 +91,67 @@ static void test_tbucket(void)
 	CHECK_EQ(n, 100, "huge rate and burst");
 }
 
+static bool src_take(struct pmtufix_src_limit *sl, u32 hash, u32 ip,
+		     u64 now)
+{
+	u8 a[4] = { ip >> 24, ip >> 16, ip >> 8, ip }, key[16];
+
+	pmtufix_src_key(PMTUFIX_IPV4, a, key);
+	return pmtufix_src_take(sl, hash, key, now, 100, 10);
+}
+
+static void test_src_limit(void)
+{
+	static struct pmtufix_src_limit sl;
+	u64 now = PMTUFIX_NSEC_PER_SEC;
+	u8 v6[16] = { 0x20, 0x01, 0x0d, 0xb8 }, key[16];
+	unsigned long a, b;
+	int i;
+
+	/* The key: IPv4 mapped, IPv6 as it is. */
+	pmtufix_src_key(PMTUFIX_IPV4, (const u8 *)"\x0a\x00\x01\x02", key);
+	CHECK(!memcmp(key, "\0\0\0\0\0\0\0\0\0\0\xff\xff\x0a\x00\x01\x02",
+		      16), "v4-mapped key");
+	pmtufix_src_key(PMTUFIX_IPV6, v6, key);
+	CHECK(!memcmp(key, v6, 16), "v6 key");
+
+	/* A flooding source gets its burst; another in the same set too. */
+	for (a = 0, i = 0; i < 1000; i++)
+		a += src_take(&sl, 7, 0x0a000102, now);
+	for (b = 0, i = 0; i < 5; i++)
+		b += src_take(&sl, 7, 0x0a000103, now);
+	CHECK_EQ(a, 10, "flooder's burst");
+	CHECK_EQ(b, 5, "another source in the same set is untouched");
+
+	/* Each then refills at the rate, on its own. */
+	now += PMTUFIX_NSEC_PER_SEC / 10;
+	for (a = 0, i = 0; i < 1000; i++)
+		a += src_take(&sl, 7, 0x0a000102, now);
+	CHECK_EQ(a, 10, "flooder after 100 ms at 100/s");
+	CHECK(src_take(&sl, 7, 0x0a000103, now), "the other still has credit");
+
+	/* Four more sources in the set evict the least recently used. */
+	now += 1;
+	for (i = 0; i < PMTUFIX_SRC_WAYS; i++) {
+		now += 1;
+		CHECK(src_take(&sl, 7, 0x0a000200 + i, now), "new source %d", i);
+	}
+	/* Both early sources were evicted: they start full again. */
+	for (a = 0, i = 0; i < 1000; i++)
+		a += src_take(&sl, 7, 0x0a000102, now);
+	CHECK_EQ(a, 10, "an evicted source starts with a full bucket");
+
+	/* Rate 0: no per-source limit. */
+	for (a = 0, i = 0; i < 100; i++)
+		a += pmtufix_src_take(&sl, 3, key, now, 0, 1);
+	CHECK_EQ(a, 100, "rate 0");
+}
+
 int main(void)
 {
 	test_signal_mtu();
 	test_repair_mtu();
 	test_tbucket();
+	test_src_limit();
 	return unit_done("pmtu");
 }
