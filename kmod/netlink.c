@@ -76,6 +76,9 @@ static const struct nla_policy pmtufix_policy[PMTUFIX_A_MAX + 1] = {
 	[PMTUFIX_A_TOO_BIG_RATE] = { .type = NLA_U32 },
 	[PMTUFIX_A_TOO_BIG_BURST] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							  &pmtufix_burst_range),
+	[PMTUFIX_A_TOO_BIG_SRC_RATE] = { .type = NLA_U32 },
+	[PMTUFIX_A_TOO_BIG_SRC_BURST] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							      &pmtufix_burst_range),
 	/* Only in replies. */
 	[PMTUFIX_A_ENTRY] = { .type = NLA_REJECT },
 	[PMTUFIX_A_COUNT4] = { .type = NLA_REJECT },
@@ -148,6 +151,12 @@ static void pmtufix_nl_defaults(struct nlattr **attrs,
 		def->too_big_rate = nla_get_u32(attrs[PMTUFIX_A_TOO_BIG_RATE]);
 	if (attrs[PMTUFIX_A_TOO_BIG_BURST])
 		def->too_big_burst = nla_get_u32(attrs[PMTUFIX_A_TOO_BIG_BURST]);
+	if (attrs[PMTUFIX_A_TOO_BIG_SRC_RATE])
+		def->too_big_src_rate =
+			nla_get_u32(attrs[PMTUFIX_A_TOO_BIG_SRC_RATE]);
+	if (attrs[PMTUFIX_A_TOO_BIG_SRC_BURST])
+		def->too_big_src_burst =
+			nla_get_u32(attrs[PMTUFIX_A_TOO_BIG_SRC_BURST]);
 }
 
 /* Parsing entries */
@@ -296,7 +305,8 @@ static int pmtufix_nl_parse_entry(const struct nlattr *nest, bool with_path,
 				 plen, &p);
 }
 
-static int pmtufix_nl_parse_entries(const struct nlattr *entries,
+static int pmtufix_nl_parse_entries(const struct pmtufix_net *pn,
+				    const struct nlattr *entries,
 				    bool with_path, struct pmtufix_batch *b,
 				    struct netlink_ext_ack *extack)
 {
@@ -305,9 +315,11 @@ static int pmtufix_nl_parse_entries(const struct nlattr *entries,
 
 	nla_for_each_nested(attr, entries, rem) {
 		ret = pmtufix_nl_parse_entry(attr, with_path, b, extack);
-		if (ret == -ENOSPC)
+		if (ret == -ENOSPC && b->n >= b->max)
+			pmtufix_limit_msg(pn, extack);
+		else if (ret == -ENOSPC)
 			NL_SET_ERR_MSG_ATTR(extack, attr,
-					    "too many entries or distinct paths (module parameter max_entries)");
+					    "too many distinct paths (base MTU and layers) in one table");
 		if (ret)
 			return ret;
 	}
@@ -423,14 +435,34 @@ static int pmtufix_nl_put_entry(struct sk_buff *skb, int type,
 	return 0;
 }
 
-static int pmtufix_nl_put_table(struct sk_buff *skb, u32 portid, u32 seq,
-				int flags, const struct pmtufix_table *t)
+/*
+ * The header of a reply to @info, or of a dump part for @cb; a dump part
+ * is flagged NLM_F_DUMP_INTR if the namespace's tables changed since the
+ * previous part.
+ */
+static void *pmtufix_nl_put_hdr(struct sk_buff *skb, struct genl_info *info,
+				struct netlink_callback *cb, u8 cmd)
+{
+	void *hdr;
+
+	if (info)
+		return genlmsg_put_reply(skb, info, &pmtufix_genl_family, 0,
+					 cmd);
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &pmtufix_genl_family, NLM_F_MULTI, cmd);
+	if (hdr)
+		genl_dump_check_consistent(cb, hdr);
+	return hdr;
+}
+
+static int pmtufix_nl_put_table(struct sk_buff *skb, struct genl_info *info,
+				struct netlink_callback *cb,
+				const struct pmtufix_table *t)
 {
 	const struct pmtufix_tdata *d = pmtufix_table_data(t);
 	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, &pmtufix_genl_family, flags,
-			  PMTUFIX_CMD_TABLE_GET);
+	hdr = pmtufix_nl_put_hdr(skb, info, cb, PMTUFIX_CMD_TABLE_GET);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nla_put_string(skb, PMTUFIX_A_TABLE, t->name) ||
@@ -439,6 +471,10 @@ static int pmtufix_nl_put_table(struct sk_buff *skb, u32 portid, u32 seq,
 	    nla_put_u32(skb, PMTUFIX_A_FLOOR6, d->def.floor6) ||
 	    nla_put_u32(skb, PMTUFIX_A_TOO_BIG_RATE, d->def.too_big_rate) ||
 	    nla_put_u32(skb, PMTUFIX_A_TOO_BIG_BURST, d->def.too_big_burst) ||
+	    nla_put_u32(skb, PMTUFIX_A_TOO_BIG_SRC_RATE,
+			d->def.too_big_src_rate) ||
+	    nla_put_u32(skb, PMTUFIX_A_TOO_BIG_SRC_BURST,
+			d->def.too_big_src_burst) ||
 	    nla_put_u32(skb, PMTUFIX_A_COUNT4, d->n4) ||
 	    nla_put_u32(skb, PMTUFIX_A_COUNT6, d->n6) ||
 	    nla_put_u32(skb, PMTUFIX_A_RULES, t->rules) ||
@@ -471,30 +507,50 @@ static int pmtufix_nl_put_counters(struct sk_buff *skb, int type,
 	return 0;
 }
 
-static int pmtufix_nl_put_stats(struct sk_buff *skb, u32 portid, u32 seq,
-				int flags, const struct pmtufix_table *t,
-				bool percpu)
+/*
+ * Per-CPU counters in PMTUFIX_A_STATS_PERCPU nests of at most this many
+ * CPUs each: an attribute holds at most 64 KiB.
+ */
+#define PMTUFIX_CPUS_PER_NEST	64
+
+static int pmtufix_nl_put_percpu(struct sk_buff *skb,
+				 const struct pmtufix_table *t)
 {
-	struct nlattr *nest;
-	void *hdr;
+	struct nlattr *nest = NULL;
+	unsigned int n = 0;
 	int cpu;
 
-	hdr = genlmsg_put(skb, portid, seq, &pmtufix_genl_family, flags,
-			  PMTUFIX_CMD_STATS_GET);
+	for_each_possible_cpu(cpu) {
+		if (!nest) {
+			nest = nla_nest_start(skb, PMTUFIX_A_STATS_PERCPU);
+			if (!nest)
+				return -EMSGSIZE;
+		}
+		if (pmtufix_nl_put_counters(skb, PMTUFIX_A_STATS, t, cpu))
+			return -EMSGSIZE;
+		if (++n % PMTUFIX_CPUS_PER_NEST == 0) {
+			nla_nest_end(skb, nest);
+			nest = NULL;
+		}
+	}
+	if (nest)
+		nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int pmtufix_nl_put_stats(struct sk_buff *skb, struct genl_info *info,
+				struct netlink_callback *cb,
+				const struct pmtufix_table *t, bool percpu)
+{
+	void *hdr;
+
+	hdr = pmtufix_nl_put_hdr(skb, info, cb, PMTUFIX_CMD_STATS_GET);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nla_put_string(skb, PMTUFIX_A_TABLE, t->name) ||
-	    pmtufix_nl_put_counters(skb, PMTUFIX_A_STATS, t, -1))
+	    pmtufix_nl_put_counters(skb, PMTUFIX_A_STATS, t, -1) ||
+	    (percpu && pmtufix_nl_put_percpu(skb, t)))
 		goto nospace;
-	if (percpu) {
-		nest = nla_nest_start(skb, PMTUFIX_A_STATS_PERCPU);
-		if (!nest)
-			goto nospace;
-		for_each_possible_cpu(cpu)
-			if (pmtufix_nl_put_counters(skb, PMTUFIX_A_STATS, t, cpu))
-				goto nospace;
-		nla_nest_end(skb, nest);
-	}
 	genlmsg_end(skb, hdr);
 	return 0;
 nospace:
@@ -526,7 +582,8 @@ static int pmtufix_nl_table_new(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack, name, "the table exists");
 		ret = -EEXIST;
 	} else {
-		t = pmtufix_table_create(pn, nla_data(name), &def);
+		t = pmtufix_table_create(pn, nla_data(name), &def,
+					 info->extack);
 		if (IS_ERR(t))
 			ret = PTR_ERR(t);
 	}
@@ -591,8 +648,7 @@ static int pmtufix_nl_table_get(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(t))
 		ret = PTR_ERR(t);
 	else
-		ret = pmtufix_nl_put_table(msg, info->snd_portid, info->snd_seq,
-					   0, t);
+		ret = pmtufix_nl_put_table(msg, info, NULL, t);
 	mutex_unlock(&pn->lock);
 	if (ret) {
 		nlmsg_free(msg);
@@ -611,19 +667,14 @@ static int pmtufix_nl_tables_dump(struct sk_buff *skb,
 	int ret = 0;
 
 	mutex_lock(&pn->lock);
+	cb->seq = pn->generation;
 	list_for_each_entry(t, &pn->tables, list) {
 		if (i++ < cb->args[0])
 			continue;
 		if (stats)
-			ret = pmtufix_nl_put_stats(skb,
-						   NETLINK_CB(cb->skb).portid,
-						   cb->nlh->nlmsg_seq,
-						   NLM_F_MULTI, t, false);
+			ret = pmtufix_nl_put_stats(skb, NULL, cb, t, false);
 		else
-			ret = pmtufix_nl_put_table(skb,
-						   NETLINK_CB(cb->skb).portid,
-						   cb->nlh->nlmsg_seq,
-						   NLM_F_MULTI, t);
+			ret = pmtufix_nl_put_table(skb, NULL, cb, t);
 		if (ret) {
 			i--;
 			break;
@@ -656,9 +707,9 @@ static int pmtufix_nl_entry_add(struct sk_buff *skb, struct genl_info *info)
 	    nla_get_u32(info->attrs[PMTUFIX_A_FLAGS]) & PMTUFIX_F_REPLACE)
 		flags |= PMTUFIX_UPDATE_REPLACE;
 
-	pmtufix_batch_init(&b);
-	ret = pmtufix_nl_parse_entries(info->attrs[PMTUFIX_A_ENTRIES], true,
-				       &b, info->extack);
+	pmtufix_batch_init(&b, pmtufix_entry_limit(pn));
+	ret = pmtufix_nl_parse_entries(pn, info->attrs[PMTUFIX_A_ENTRIES],
+				       true, &b, info->extack);
 	if (ret)
 		goto out;
 	mutex_lock(&pn->lock);
@@ -683,9 +734,9 @@ static int pmtufix_nl_entry_del(struct sk_buff *skb, struct genl_info *info)
 
 	if (GENL_REQ_ATTR_CHECK(info, PMTUFIX_A_ENTRIES))
 		return -EINVAL;
-	pmtufix_batch_init(&b);
-	ret = pmtufix_nl_parse_entries(info->attrs[PMTUFIX_A_ENTRIES], false,
-				       &b, info->extack);
+	pmtufix_batch_init(&b, pmtufix_entry_limit(pn));
+	ret = pmtufix_nl_parse_entries(pn, info->attrs[PMTUFIX_A_ENTRIES],
+				       false, &b, info->extack);
 	if (ret)
 		goto out;
 	mutex_lock(&pn->lock);
@@ -737,6 +788,7 @@ static int pmtufix_nl_table_load(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 		}
 		t->load->portid = info->snd_portid;
+		pmtufix_batch_init(&t->load->batch, pmtufix_entry_limit(pn));
 	} else if (!t->load || t->load->portid != info->snd_portid) {
 		NL_SET_ERR_MSG(info->extack,
 			       "no load of this table in progress on this socket");
@@ -745,7 +797,8 @@ static int pmtufix_nl_table_load(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	if (info->attrs[PMTUFIX_A_ENTRIES]) {
-		ret = pmtufix_nl_parse_entries(info->attrs[PMTUFIX_A_ENTRIES],
+		ret = pmtufix_nl_parse_entries(pn,
+					       info->attrs[PMTUFIX_A_ENTRIES],
 					       true, &t->load->batch,
 					       info->extack);
 		if (ret) {
@@ -908,7 +961,9 @@ static int pmtufix_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	if (percpu)
 		size += num_possible_cpus() *
 			nla_total_size(PMTUFIX_C_MAX * nla_total_size_64bit(8) +
-				       nla_total_size(4));
+				       nla_total_size(4)) +
+			DIV_ROUND_UP(num_possible_cpus(),
+				     PMTUFIX_CPUS_PER_NEST) * nla_total_size(0);
 	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
@@ -917,8 +972,7 @@ static int pmtufix_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(t))
 		ret = PTR_ERR(t);
 	else
-		ret = pmtufix_nl_put_stats(msg, info->snd_portid, info->snd_seq,
-					   0, t, percpu);
+		ret = pmtufix_nl_put_stats(msg, info, NULL, t, percpu);
 	mutex_unlock(&pn->lock);
 	if (ret) {
 		nlmsg_free(msg);
@@ -983,6 +1037,7 @@ static const struct genl_small_ops pmtufix_genl_ops[] = {
 		.cmd = PMTUFIX_CMD_TABLE_GET,
 		.doit = pmtufix_nl_table_get,
 		.dumpit = pmtufix_nl_table_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = PMTUFIX_CMD_ENTRY_ADD,
 		.doit = pmtufix_nl_entry_add,
@@ -994,6 +1049,7 @@ static const struct genl_small_ops pmtufix_genl_ops[] = {
 	}, {
 		.cmd = PMTUFIX_CMD_ENTRY_GET,
 		.dumpit = pmtufix_nl_entry_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = PMTUFIX_CMD_TABLE_LOAD,
 		.doit = pmtufix_nl_table_load,
@@ -1001,10 +1057,12 @@ static const struct genl_small_ops pmtufix_genl_ops[] = {
 	}, {
 		.cmd = PMTUFIX_CMD_LOOKUP,
 		.doit = pmtufix_nl_lookup,
+		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = PMTUFIX_CMD_STATS_GET,
 		.doit = pmtufix_nl_stats_get,
 		.dumpit = pmtufix_nl_stats_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = PMTUFIX_CMD_STATS_RESET,
 		.doit = pmtufix_nl_stats_reset,
@@ -1018,6 +1076,8 @@ static struct genl_family pmtufix_genl_family __ro_after_init = {
 	.maxattr = PMTUFIX_A_MAX,
 	.policy = pmtufix_policy,
 	.netnsok = true,
+	/* Commands serialise on their namespace's lock, not genl_mutex. */
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.small_ops = pmtufix_genl_ops,
 	.n_small_ops = ARRAY_SIZE(pmtufix_genl_ops),

@@ -89,6 +89,8 @@ struct pmtufix_defaults {
 	u32 floor6;
 	u32 too_big_rate;		/* a second; 0: no limit of its own */
 	u32 too_big_burst;
+	u32 too_big_src_rate;		/* a second per source; 0: none */
+	u32 too_big_src_burst;
 };
 
 /*
@@ -108,7 +110,6 @@ struct pmtufix_tdata {
 	struct pmtufix_path *paths;	/* per profile */
 	struct pmtufix_lpm4 lpm4;
 	struct pmtufix_lpm6 lpm6;
-	struct rcu_work free_work;
 };
 
 /* Entries gathered from requests before they are merged into a table. */
@@ -116,8 +117,10 @@ struct pmtufix_batch {
 	struct pmtufix_ent *ent;
 	struct pmtufix_profile *profiles;
 	u32 n, cap, nprofiles, capprofiles;
+	u32 max;			/* most entries it may hold */
 	u32 *hash;			/* profile index + 1, 0 = empty */
 	u32 hash_mask;
+	u32 seed;			/* of the profile hash */
 };
 
 /* A multi-message PMTUFIX_CMD_TABLE_LOAD in progress. */
@@ -138,9 +141,11 @@ struct pmtufix_table {
 	struct pmtufix_tdata __rcu *data;
 	struct pmtufix_pcpu_stats __percpu *stats;
 	struct pmtufix_load *load;
-	/* Bounds the too-big messages of the table's rules. */
+	/* Bound the too-big messages of the table's rules: all, per source. */
 	spinlock_t too_big_lock;
 	struct pmtufix_tbucket too_big;
+	struct pmtufix_src_limit too_big_src;
+	u32 too_big_src_seed;
 	struct rcu_work free_work;
 };
 
@@ -148,11 +153,19 @@ struct pmtufix_net {
 	struct mutex lock;		/* tables, their contents and loads */
 	struct list_head tables;
 	struct net *net;
-	/* Never 0: the generations of tables, for consistent dumps. */
+	/*
+	 * Never 0: changes whenever a table is created, changed or
+	 * destroyed, for consistent dumps.
+	 */
 	u32 generation;
+	unsigned int ntables;
 };
 
-extern unsigned int pmtufix_max_entries;
+/* Most entries one table of @pn may hold, and most tables @pn may have. */
+u32 pmtufix_entry_limit(const struct pmtufix_net *pn);
+bool pmtufix_userns_limited(const struct pmtufix_net *pn);
+void pmtufix_limit_msg(const struct pmtufix_net *pn,
+		       struct netlink_ext_ack *extack);
 
 /* table.c */
 struct pmtufix_net *pmtufix_pernet(struct net *net);
@@ -163,14 +176,15 @@ struct pmtufix_table *pmtufix_table_find(struct pmtufix_net *pn,
 					 const char *name);
 struct pmtufix_table *pmtufix_table_create(struct pmtufix_net *pn,
 					   const char *name,
-					   const struct pmtufix_defaults *def);
+					   const struct pmtufix_defaults *def,
+					   struct netlink_ext_ack *extack);
 void pmtufix_table_unlink(struct pmtufix_table *t);
 void pmtufix_table_put(struct pmtufix_table *t);
 struct pmtufix_table *pmtufix_table_get_for_rule(struct net *net,
 						 const char *name);
 void pmtufix_table_put_for_rule(struct pmtufix_table *t);
 
-void pmtufix_batch_init(struct pmtufix_batch *b);
+void pmtufix_batch_init(struct pmtufix_batch *b, u32 max);
 void pmtufix_batch_free(struct pmtufix_batch *b);
 int pmtufix_batch_add(struct pmtufix_batch *b, unsigned int family,
 		      const u8 *addr, unsigned int plen,

@@ -14,16 +14,113 @@
 #include <linux/jhash.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/user_namespace.h>
 #include <net/netns/generic.h>
 
 #include "pmtufix.h"
 
-unsigned int pmtufix_max_entries = 4000000;
-module_param_named(max_entries, pmtufix_max_entries, uint, 0644);
+/*
+ * Limits.  Memory is charged to the writer's memory cgroup; these bound
+ * what one request can ask for at all, and what a network namespace owned
+ * by a user namespace other than the initial one (a container, or any
+ * user with unshare -Urn) may hold.
+ */
+#define PMTUFIX_MAX_ENTRIES_LIMIT	(1U << 24)
+#define PMTUFIX_MAX_TABLES_LIMIT	65536
+
+static unsigned int pmtufix_max_entries = 4000000;
+static unsigned int pmtufix_userns_max_entries = 100000;
+static unsigned int pmtufix_userns_max_tables = 16;
+
+static int pmtufix_param_set(const char *val, const struct kernel_param *kp,
+			     unsigned int min, unsigned int max)
+{
+	unsigned int n;
+	int ret;
+
+	ret = kstrtouint(val, 0, &n);
+	if (ret)
+		return ret;
+	if (n < min || n > max)
+		return -EINVAL;
+	WRITE_ONCE(*(unsigned int *)kp->arg, n);
+	return 0;
+}
+
+static int pmtufix_set_max_entries(const char *val,
+				   const struct kernel_param *kp)
+{
+	return pmtufix_param_set(val, kp, 1, PMTUFIX_MAX_ENTRIES_LIMIT);
+}
+
+static int pmtufix_set_userns_entries(const char *val,
+				      const struct kernel_param *kp)
+{
+	return pmtufix_param_set(val, kp, 0, PMTUFIX_MAX_ENTRIES_LIMIT);
+}
+
+static int pmtufix_set_userns_tables(const char *val,
+				     const struct kernel_param *kp)
+{
+	return pmtufix_param_set(val, kp, 0, PMTUFIX_MAX_TABLES_LIMIT);
+}
+
+static const struct kernel_param_ops pmtufix_max_entries_ops = {
+	.set = pmtufix_set_max_entries,
+	.get = param_get_uint,
+};
+
+static const struct kernel_param_ops pmtufix_userns_entries_ops = {
+	.set = pmtufix_set_userns_entries,
+	.get = param_get_uint,
+};
+
+static const struct kernel_param_ops pmtufix_userns_tables_ops = {
+	.set = pmtufix_set_userns_tables,
+	.get = param_get_uint,
+};
+
+module_param_cb(max_entries, &pmtufix_max_entries_ops, &pmtufix_max_entries,
+		0644);
 MODULE_PARM_DESC(max_entries,
-		 "Most entries, IPv4 and IPv6 together, one table may hold (default 4000000)");
+		 "Most entries, IPv4 and IPv6 together, one table may hold (default 4000000, at most 16777216)");
+module_param_cb(userns_max_entries, &pmtufix_userns_entries_ops,
+		&pmtufix_userns_max_entries, 0644);
+MODULE_PARM_DESC(userns_max_entries,
+		 "Most entries one table may hold in a network namespace of a non-initial user namespace (default 100000)");
+module_param_cb(userns_max_tables, &pmtufix_userns_tables_ops,
+		&pmtufix_userns_max_tables, 0644);
+MODULE_PARM_DESC(userns_max_tables,
+		 "Most tables a network namespace of a non-initial user namespace may hold (default 16)");
+
+/* The extended ack message for a table past the entry limit of @pn. */
+void pmtufix_limit_msg(const struct pmtufix_net *pn,
+		       struct netlink_ext_ack *extack)
+{
+	if (pmtufix_entry_limit(pn) < READ_ONCE(pmtufix_max_entries))
+		NL_SET_ERR_MSG(extack,
+			       "the table would exceed the entry limit of its namespace (module parameter userns_max_entries)");
+	else
+		NL_SET_ERR_MSG(extack,
+			       "the table would exceed the entry limit (module parameter max_entries)");
+}
+
+bool pmtufix_userns_limited(const struct pmtufix_net *pn)
+{
+	return pn->net->user_ns != &init_user_ns;
+}
+
+u32 pmtufix_entry_limit(const struct pmtufix_net *pn)
+{
+	u32 max = READ_ONCE(pmtufix_max_entries);
+
+	if (pmtufix_userns_limited(pn))
+		max = min_t(u32, max, READ_ONCE(pmtufix_userns_max_entries));
+	return max;
+}
 
 /* Distinct paths (base MTU and layers) one table may hold. */
 #define PMTUFIX_MAX_PROFILES	65536
@@ -34,6 +131,8 @@ const struct pmtufix_defaults pmtufix_default_defaults = {
 	.floor6 = PMTUFIX_DEFAULT_FLOOR6,
 	.too_big_rate = PMTUFIX_DEFAULT_TOO_BIG_RATE,
 	.too_big_burst = PMTUFIX_DEFAULT_TOO_BIG_BURST,
+	.too_big_src_rate = PMTUFIX_DEFAULT_TOO_BIG_SRC_RATE,
+	.too_big_src_burst = PMTUFIX_DEFAULT_TOO_BIG_SRC_BURST,
 };
 
 static unsigned int pmtufix_net_id __read_mostly;
@@ -78,30 +177,26 @@ static void pmtufix_tdata_free(struct pmtufix_tdata *d)
 	kfree(d);
 }
 
-static void pmtufix_tdata_free_work(struct work_struct *work)
-{
-	pmtufix_tdata_free(container_of(to_rcu_work(work),
-					struct pmtufix_tdata, free_work));
-}
-
-/* Free @d once no packet can be looking at it any more. */
-static void pmtufix_tdata_retire(struct pmtufix_tdata *d)
-{
-	INIT_RCU_WORK(&d->free_work, pmtufix_tdata_free_work);
-	queue_rcu_work(pmtufix_wq, &d->free_work);
-}
+/*
+ * Requests size these arrays: a failure is an answer to the request, not
+ * something for the kernel log.
+ */
+#define PMTUFIX_GFP	(GFP_KERNEL_ACCOUNT | __GFP_NOWARN)
 
 static void *pmtufix_alloc(size_t n, size_t size)
 {
 	/* Never zero bytes: a NULL array means allocation failure. */
-	return kvcalloc(max_t(size_t, n, 1), size, GFP_KERNEL_ACCOUNT);
+	return kvcalloc(max_t(size_t, n, 1), size, PMTUFIX_GFP);
 }
 
 /* Batches */
 
-void pmtufix_batch_init(struct pmtufix_batch *b)
+/* An empty batch that may take @max entries. */
+void pmtufix_batch_init(struct pmtufix_batch *b, u32 max)
 {
 	memset(b, 0, sizeof(*b));
+	b->max = max;
+	b->seed = get_random_u32();
 }
 
 void pmtufix_batch_free(struct pmtufix_batch *b)
@@ -109,7 +204,7 @@ void pmtufix_batch_free(struct pmtufix_batch *b)
 	kvfree(b->ent);
 	kvfree(b->profiles);
 	kvfree(b->hash);
-	pmtufix_batch_init(b);
+	pmtufix_batch_init(b, b->max);
 }
 
 /* Make room for one more element in *@arr of *@cap elements, @n in use. */
@@ -123,7 +218,7 @@ static int pmtufix_grow(void **arr, u32 *cap, u32 n, size_t size)
 	if (*cap >= U32_MAX / 2)
 		return -ENOSPC;
 	ncap = max_t(u32, 64, *cap * 2);
-	p = kvmalloc_array(ncap, size, GFP_KERNEL_ACCOUNT);
+	p = kvmalloc_array(ncap, size, PMTUFIX_GFP);
 	if (!p)
 		return -ENOMEM;
 	if (n)
@@ -134,20 +229,22 @@ static int pmtufix_grow(void **arr, u32 *cap, u32 n, size_t size)
 	return 0;
 }
 
-static u32 pmtufix_profile_hash(const struct pmtufix_profile *p)
+/* Keyed, so that requests cannot choose which profiles collide. */
+static u32 pmtufix_profile_hash(const struct pmtufix_batch *b,
+				const struct pmtufix_profile *p)
 {
-	return jhash(p, sizeof(*p), 0);
+	return jhash(p, sizeof(*p), b->seed);
 }
 
 static int pmtufix_rehash(struct pmtufix_batch *b, u32 size)
 {
 	u32 *hash, i, h;
 
-	hash = kvcalloc(size, sizeof(*hash), GFP_KERNEL_ACCOUNT);
+	hash = kvcalloc(size, sizeof(*hash), PMTUFIX_GFP);
 	if (!hash)
 		return -ENOMEM;
 	for (i = 0; i < b->nprofiles; i++) {
-		h = pmtufix_profile_hash(&b->profiles[i]) & (size - 1);
+		h = pmtufix_profile_hash(b, &b->profiles[i]) & (size - 1);
 		while (hash[h])
 			h = (h + 1) & (size - 1);
 		hash[h] = i + 1;
@@ -170,7 +267,7 @@ static int pmtufix_batch_intern(struct pmtufix_batch *b,
 		if (ret)
 			return ret;
 	}
-	h = pmtufix_profile_hash(p) & b->hash_mask;
+	h = pmtufix_profile_hash(b, p) & b->hash_mask;
 	while (b->hash[h]) {
 		if (!memcmp(&b->profiles[b->hash[h] - 1], p, sizeof(*p))) {
 			*idx = b->hash[h] - 1;
@@ -202,7 +299,7 @@ int pmtufix_batch_add(struct pmtufix_batch *b, unsigned int family,
 	u32 idx = 0;
 	int ret;
 
-	if (b->n >= pmtufix_max_entries)
+	if (b->n >= b->max)
 		return -ENOSPC;
 	if (profile) {
 		ret = pmtufix_batch_intern(b, profile, &idx);
@@ -368,6 +465,7 @@ static int pmtufix_build_family(struct pmtufix_build *bld,
 		nold = family == PMTUFIX_IPV4 ? old->n4 : old->n6;
 	*out = 0;
 	while (i < nold || a < a_end) {
+		pmtufix_resched(*out);
 		if (i < nold)
 			pmtufix_tdata_ent(old, family, i, &oe);
 		if (i >= nold)
@@ -470,13 +568,13 @@ static int pmtufix_build_lpm(struct pmtufix_tdata *d)
 	return 0;
 }
 
-static void pmtufix_entry_stats_copy(struct pmtufix_entry_stats *to,
-				     const struct pmtufix_entry_stats *from)
+static void pmtufix_entry_stats_add(struct pmtufix_entry_stats *to,
+				    const struct pmtufix_entry_stats *from)
 {
 	int k;
 
 	for (k = 0; k < PMTUFIX_EC_MAX; k++)
-		atomic64_set(&to->c[k], atomic64_read(&from->c[k]));
+		atomic64_add(atomic64_read(&from->c[k]), &to->c[k]);
 }
 
 static void pmtufix_entry_stats_zero(struct pmtufix_entry_stats *st)
@@ -487,40 +585,38 @@ static void pmtufix_entry_stats_zero(struct pmtufix_entry_stats *st)
 		atomic64_set(&st->c[k], 0);
 }
 
-/* Entry counters follow their prefix from the old snapshot to the new. */
-static void pmtufix_build_carry_stats(const struct pmtufix_tdata *old,
-				      struct pmtufix_tdata *d)
+/* The counters of entry @i of @family in @d. */
+static struct pmtufix_entry_stats *
+pmtufix_tdata_stats(const struct pmtufix_tdata *d, unsigned int family, u32 i)
 {
-	struct pmtufix_ent oe, ne;
-	u32 i, j;
+	return family == PMTUFIX_IPV4 ? &d->st4[i] : &d->st6[i];
+}
 
-	if (!old)
-		return;
-	for (i = 0, j = 0; i < old->n4 && j < d->n4;) {
-		pmtufix_tdata_ent(old, PMTUFIX_IPV4, i, &oe);
-		pmtufix_tdata_ent(d, PMTUFIX_IPV4, j, &ne);
-		if (pmtufix_ent_cmp(&oe, &ne) < 0) {
+/*
+ * Entry counters follow their prefix from @old to @d: added, once no
+ * packet can still be counting in @old, to what @d counted meanwhile.
+ */
+static void pmtufix_fold_stats(const struct pmtufix_tdata *old,
+			       struct pmtufix_tdata *d, unsigned int family)
+{
+	u32 nold = family == PMTUFIX_IPV4 ? old->n4 : old->n6;
+	u32 nnew = family == PMTUFIX_IPV4 ? d->n4 : d->n6;
+	struct pmtufix_ent oe, ne;
+	u32 i = 0, j = 0;
+	int c;
+
+	while (i < nold && j < nnew) {
+		pmtufix_resched(i);
+		pmtufix_tdata_ent(old, family, i, &oe);
+		pmtufix_tdata_ent(d, family, j, &ne);
+		c = pmtufix_ent_cmp(&oe, &ne);
+		if (!c)
+			pmtufix_entry_stats_add(pmtufix_tdata_stats(d, family, j),
+						pmtufix_tdata_stats(old, family, i));
+		if (c <= 0)
 			i++;
-		} else if (pmtufix_ent_cmp(&oe, &ne) > 0) {
+		if (c >= 0)
 			j++;
-		} else {
-			pmtufix_entry_stats_copy(&d->st4[j], &old->st4[i]);
-			i++;
-			j++;
-		}
-	}
-	for (i = 0, j = 0; i < old->n6 && j < d->n6;) {
-		pmtufix_tdata_ent(old, PMTUFIX_IPV6, i, &oe);
-		pmtufix_tdata_ent(d, PMTUFIX_IPV6, j, &ne);
-		if (pmtufix_ent_cmp(&oe, &ne) < 0) {
-			i++;
-		} else if (pmtufix_ent_cmp(&oe, &ne) > 0) {
-			j++;
-		} else {
-			pmtufix_entry_stats_copy(&d->st6[j], &old->st6[i]);
-			i++;
-			j++;
-		}
 	}
 }
 
@@ -559,8 +655,10 @@ static int pmtufix_build_alloc(struct pmtufix_build *bld,
 static struct pmtufix_tdata *
 pmtufix_tdata_build(const struct pmtufix_tdata *old, struct pmtufix_batch *add,
 		    struct pmtufix_batch *del, const struct pmtufix_defaults *def,
-		    unsigned int flags, struct netlink_ext_ack *extack)
+		    unsigned int flags, const struct pmtufix_net *pn,
+		    struct netlink_ext_ack *extack)
 {
+	u32 max = pn ? pmtufix_entry_limit(pn) : 0;
 	bool all = flags & PMTUFIX_UPDATE_ALL;
 	bool replace = flags & PMTUFIX_UPDATE_REPLACE;
 	const struct pmtufix_ent *a, *a_end, *x, *x_end;
@@ -584,7 +682,7 @@ pmtufix_tdata_build(const struct pmtufix_tdata *old, struct pmtufix_batch *add,
 		return ERR_PTR(-ENOMEM);
 	bld.d = d;
 	d->def = *def;
-	pmtufix_batch_init(&bld.profiles);
+	pmtufix_batch_init(&bld.profiles, 0);
 	ret = pmtufix_build_alloc(&bld, add, all);
 	if (ret)
 		goto err;
@@ -601,9 +699,9 @@ pmtufix_tdata_build(const struct pmtufix_tdata *old, struct pmtufix_batch *add,
 				   a, a_end, x, x_end, &d->n6, extack);
 	if (ret)
 		goto err;
-	if ((u64)d->n4 + d->n6 > pmtufix_max_entries) {
-		NL_SET_ERR_MSG(extack,
-			       "the table would exceed the entry limit (module parameter max_entries)");
+	/* A limit lowered later never stands in the way of a deletion. */
+	if (add && (u64)d->n4 + d->n6 > max) {
+		pmtufix_limit_msg(pn, extack);
 		ret = -ENOSPC;
 		goto err;
 	}
@@ -625,7 +723,6 @@ pmtufix_tdata_build(const struct pmtufix_tdata *old, struct pmtufix_batch *add,
 	ret = pmtufix_build_lpm(d);
 	if (ret)
 		goto err;
-	pmtufix_build_carry_stats(old, d);
 
 	pmtufix_batch_free(&bld.profiles);
 	kvfree(bld.map_old);
@@ -634,12 +731,22 @@ pmtufix_tdata_build(const struct pmtufix_tdata *old, struct pmtufix_batch *add,
 
 err:
 	if (ret == -ENOSPC && extack && !extack->_msg)
-		NL_SET_ERR_MSG(extack, "too many entries or distinct paths");
+		NL_SET_ERR_MSG(extack,
+			       "too many distinct paths (base MTU and layers) in one table");
 	pmtufix_batch_free(&bld.profiles);
 	kvfree(bld.map_old);
 	kvfree(bld.map_add);
 	pmtufix_tdata_free(d);
 	return ERR_PTR(ret);
+}
+
+/* A new generation of @pn's tables: never 0, which dumps take as unset. */
+static u32 pmtufix_net_changed(struct pmtufix_net *pn)
+{
+	lockdep_assert_held(&pn->lock);
+	if (!++pn->generation)
+		pn->generation = 1;
+	return pn->generation;
 }
 
 /*
@@ -655,12 +762,21 @@ int pmtufix_table_update(struct pmtufix_table *t, struct pmtufix_batch *add,
 	struct pmtufix_tdata *old = pmtufix_table_data(t), *d;
 
 	d = pmtufix_tdata_build(old, add, del, def ? def : &old->def, flags,
-				extack);
+				t->pn, extack);
 	if (IS_ERR(d))
 		return PTR_ERR(d);
 	rcu_assign_pointer(t->data, d);
-	t->generation = ++t->pn->generation;
-	pmtufix_tdata_retire(old);
+	t->generation = pmtufix_net_changed(t->pn);
+
+	/*
+	 * Packets that found @old may still count in it.  Wait for them,
+	 * then carry its counters over: every reader of counters holds
+	 * pn->lock, so none sees them in between.
+	 */
+	synchronize_rcu();
+	pmtufix_fold_stats(old, d, PMTUFIX_IPV4);
+	pmtufix_fold_stats(old, d, PMTUFIX_IPV6);
+	pmtufix_tdata_free(old);
 	return 0;
 }
 
@@ -717,13 +833,18 @@ void pmtufix_stats_reset(struct pmtufix_table *t)
 				s->base[i] = u64_stats_read(&s->c[i]);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 	}
-	for (j = 0; j < d->n4; j++)
+	for (j = 0; j < d->n4; j++) {
+		pmtufix_resched(j);
 		pmtufix_entry_stats_zero(&d->st4[j]);
-	for (j = 0; j < d->n6; j++)
+	}
+	for (j = 0; j < d->n6; j++) {
+		pmtufix_resched(j);
 		pmtufix_entry_stats_zero(&d->st6[j]);
+	}
 }
 
 /* Tables */
+
 
 struct pmtufix_table *pmtufix_table_find(struct pmtufix_net *pn,
 					 const char *name)
@@ -758,13 +879,20 @@ void pmtufix_table_put(struct pmtufix_table *t)
 
 struct pmtufix_table *pmtufix_table_create(struct pmtufix_net *pn,
 					   const char *name,
-					   const struct pmtufix_defaults *def)
+					   const struct pmtufix_defaults *def,
+					   struct netlink_ext_ack *extack)
 {
 	struct pmtufix_tdata *d;
 	struct pmtufix_table *t;
 	int cpu;
 
 	lockdep_assert_held(&pn->lock);
+	if (pmtufix_userns_limited(pn) &&
+	    pn->ntables >= READ_ONCE(pmtufix_userns_max_tables)) {
+		NL_SET_ERR_MSG(extack,
+			       "the namespace has as many tables as it may (module parameter userns_max_tables)");
+		return ERR_PTR(-ENOSPC);
+	}
 	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
 	if (!t)
 		return ERR_PTR(-ENOMEM);
@@ -777,7 +905,7 @@ struct pmtufix_table *pmtufix_table_create(struct pmtufix_net *pn,
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(t->stats, cpu)->syncp);
 
-	d = pmtufix_tdata_build(NULL, NULL, NULL, def, 0, NULL);
+	d = pmtufix_tdata_build(NULL, NULL, NULL, def, 0, NULL, NULL);
 	if (IS_ERR(d)) {
 		free_percpu(t->stats);
 		kfree(t);
@@ -787,8 +915,10 @@ struct pmtufix_table *pmtufix_table_create(struct pmtufix_net *pn,
 	strscpy(t->name, name, sizeof(t->name));
 	refcount_set(&t->ref, 1);
 	spin_lock_init(&t->too_big_lock);
+	t->too_big_src_seed = get_random_u32();
 	t->pn = pn;
-	t->generation = ++pn->generation;
+	t->generation = pmtufix_net_changed(pn);
+	pn->ntables++;
 	list_add_tail(&t->list, &pn->tables);
 	return t;
 }
@@ -798,6 +928,8 @@ void pmtufix_table_unlink(struct pmtufix_table *t)
 {
 	lockdep_assert_held(&t->pn->lock);
 	list_del_init(&t->list);
+	t->pn->ntables--;
+	pmtufix_net_changed(t->pn);
 	pmtufix_load_free(t->load);
 	t->load = NULL;
 	pmtufix_table_put(t);
@@ -813,7 +945,8 @@ struct pmtufix_table *pmtufix_table_get_for_rule(struct net *net,
 	mutex_lock(&pn->lock);
 	t = pmtufix_table_find(pn, name);
 	if (!t)
-		t = pmtufix_table_create(pn, name, &pmtufix_default_defaults);
+		t = pmtufix_table_create(pn, name, &pmtufix_default_defaults,
+					 NULL);
 	if (!IS_ERR(t)) {
 		t->rules++;
 		refcount_inc(&t->ref);

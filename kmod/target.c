@@ -18,6 +18,7 @@
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/jhash.h>
 #include <linux/module.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
@@ -25,6 +26,7 @@
 #include <linux/xt_PMTUFIX.h>
 #include <net/checksum.h>
 #include <net/dst.h>
+#include <net/dst_metadata.h>
 #ifdef PMTUFIX_HAVE_NET_GSO_H
 #include <net/gso.h>		/* skb_gso_validate_network_len(), 6.5 on */
 #endif
@@ -142,9 +144,15 @@ static u16 pmtufix_target_mss(const struct sk_buff *skb,
 		*which = dst.st;
 	}
 
-	route = skb_dst(skb);
-	if (route && dst_mtu(route) > minlen)
-		mss = min_t(u32, mss, dst_mtu(route) - minlen);
+	/*
+	 * Only a real route has an MTU: on arrival from a collect_md tunnel
+	 * the dst is the tunnel's metadata, with no device behind it.
+	 */
+	if (skb_valid_dst(skb)) {
+		route = skb_dst(skb);
+		if (dst_mtu(route) > minlen)
+			mss = min_t(u32, mss, dst_mtu(route) - minlen);
+	}
 
 	return max_t(u32, mss, pmtufix_floor(d, pkt->family));
 }
@@ -289,17 +297,35 @@ static int pmtufix_mangle(struct sk_buff *skb,
 
 /* Path-MTU signalling */
 
-/* Whether the table's token bucket lets one more too-big message go. */
+/*
+ * Whether one more too-big message may go to the source of @pkt: first
+ * the source's own bucket, so that one sender cannot use up what the
+ * others need, then the table's, a ceiling over all of them.  The kernel
+ * limits neither (icmpv4_mask_allow(), and ICMPv6 type 2 is not in the
+ * default icmp/ratemask).  Only packets about to be refused come here.
+ */
 static bool pmtufix_too_big_allowed(struct pmtufix_table *t,
-				    const struct pmtufix_tdata *d)
+				    const struct pmtufix_tdata *d,
+				    const struct pmtufix_pkt *pkt)
 {
+	const struct pmtufix_defaults *def = &d->def;
+	u8 key[PMTUFIX_SRC_ADDR_LEN];
+	u32 hash = 0;
 	bool ok;
+	u64 now;
 
-	if (!d->def.too_big_rate)
+	if (!def->too_big_rate && !def->too_big_src_rate)
 		return true;
+	if (def->too_big_src_rate) {
+		pmtufix_src_key(pkt->family, pkt->saddr, key);
+		hash = jhash(key, sizeof(key), t->too_big_src_seed);
+	}
+	now = ktime_get_ns();
 	spin_lock_bh(&t->too_big_lock);
-	ok = pmtufix_tbucket_take(&t->too_big, ktime_get_ns(),
-				  d->def.too_big_rate, d->def.too_big_burst);
+	ok = pmtufix_src_take(&t->too_big_src, hash, key, now,
+			      def->too_big_src_rate, def->too_big_src_burst) &&
+	     pmtufix_tbucket_take(&t->too_big, now, def->too_big_rate,
+				  def->too_big_burst);
 	spin_unlock_bh(&t->too_big_lock);
 	return ok;
 }
@@ -327,10 +353,10 @@ static bool pmtufix_exceeds(const struct sk_buff *skb, unsigned int mtu,
 /*
  * --send-too-big for a packet that may not be fragmented: true when it
  * exceeds the MTU toward its destination and is to be dropped, a too-big
- * message having gone to its source unless the bucket was empty.  The
- * kernel's ICMP senders apply their own rate limits on top.  A local
+ * message having gone to its source unless a bucket was empty.  A local
  * sender sees EMSGSIZE, as when the stack refuses the packet itself
- * (iptables-nft turns every drop into EPERM).
+ * (iptables-nft turns every drop into EPERM).  A packet without a real
+ * route (icmp_send() needs one) is left alone.
  */
 static bool pmtufix_too_big(struct sk_buff *skb, struct pmtufix_table *t,
 			    struct pmtufix_pkt *pkt, u16 frag_max_size)
@@ -342,7 +368,8 @@ static bool pmtufix_too_big(struct sk_buff *skb, struct pmtufix_table *t,
 
 	/* Most packets fit any entry's MTU: no lookup for them. */
 	if (skb->len <= pmtufix_signal_mtu(pkt->family, 0,
-					   pmtufix_floor(d, pkt->family)))
+					   pmtufix_floor(d, pkt->family)) ||
+	    !skb_valid_dst(skb))
 		return false;
 	if (!pmtufix_find(d, pkt->family, pkt->daddr, &st, &path))
 		return false;
@@ -350,7 +377,7 @@ static bool pmtufix_too_big(struct sk_buff *skb, struct pmtufix_table *t,
 	if (!pmtufix_exceeds(skb, mtu, frag_max_size))
 		return false;
 
-	if (!pmtufix_too_big_allowed(t, d)) {
+	if (!pmtufix_too_big_allowed(t, d, pkt)) {
 		pkt->events |= BIT(PMTUFIX_C_TOO_BIG_RATELIMITED);
 		atomic64_inc(&st->c[PMTUFIX_EC_TOO_BIG_RATELIMITED]);
 		return true;
@@ -522,6 +549,16 @@ out:
 	return verdict;
 }
 
+/* The upper-layer protocol of the fragment whose header is at @off. */
+static int pmtufix_frag6_proto(const struct sk_buff *skb, unsigned int off)
+{
+	struct frag_hdr _fh;
+	const struct frag_hdr *fh;
+
+	fh = skb_header_pointer(skb, off, sizeof(_fh), &_fh);
+	return fh ? fh->nexthdr : -1;
+}
+
 static unsigned int pmtufix_tg6(struct sk_buff *skb,
 				const struct xt_action_param *par)
 {
@@ -543,6 +580,12 @@ static unsigned int pmtufix_tg6(struct sk_buff *skb,
 	if (thoff < 0)
 		goto out;
 	pkt.thoff = thoff;
+	/* A later fragment: the walk stops at its fragment header. */
+	if (frag_off & htons(IP6_OFFSET)) {
+		if (pmtufix_frag6_proto(skb, thoff) == IPPROTO_TCP)
+			pkt.events |= BIT(PMTUFIX_C_FRAGMENT);
+		goto out;
+	}
 	if (nexthdr == IPPROTO_ICMPV6 && !frag_off)
 		icmp_type = pmtufix_icmp_type(skb, thoff);
 
@@ -561,10 +604,6 @@ static unsigned int pmtufix_tg6(struct sk_buff *skb,
 	}
 	if (nexthdr != IPPROTO_TCP)
 		goto out;
-	if (frag_off & htons(IP6_OFFSET)) {
-		pkt.events |= BIT(PMTUFIX_C_FRAGMENT);
-		goto out;
-	}
 	pkt.first_frag = frag_off & htons(IP6_MF);
 	grown = pmtufix_mangle(skb, par, &pkt);
 	if (grown) {

@@ -164,6 +164,7 @@ bool pmtufix_lpm4_build(struct pmtufix_lpm4 *t,
 	for (i = 0; i < n; i++) {
 		const struct pmtufix_pfx4 *p = &pfx[i];
 
+		pmtufix_resched(i);
 		if (!pfx4_valid(p) ||
 		    (i && pmtufix_pfx4_cmp(&pfx[i - 1], p) >= 0)) {
 			lpm4_clear(t);
@@ -206,6 +207,7 @@ bool pmtufix_lpm6_build(struct pmtufix_lpm6 *t,
 	for (i = 0; i < n; i++) {
 		const struct pmtufix_pfx6 *p = &pfx[i];
 
+		pmtufix_resched(i);
 		if (!pfx6_valid(p) ||
 		    (i && pmtufix_pfx6_cmp(&pfx[i - 1], p) >= 0)) {
 			lpm6_clear(t);

@@ -9,9 +9,17 @@
 #define _PMTUFIX_CORE_TYPES_H
 
 #ifdef __KERNEL__
+#include <linux/sched.h>
 #include <linux/types.h>
 #include <linux/string.h>
 #include <linux/stddef.h>
+
+/* Table builds walk millions of prefixes: let others run now and then. */
+static inline void pmtufix_resched(u32 i)
+{
+	if (!(i & 0xffff))
+		cond_resched();
+}
 #else
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,6 +30,11 @@ typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
+
+static inline void pmtufix_resched(u32 i)
+{
+	(void)i;
+}
 #endif
 
 static inline u16 pmtufix_get_be16(const u8 *p)

@@ -7,11 +7,30 @@
  * ------
  * The family is PMTUFIX_GENL_NAME ("pmtufix"), version PMTUFIX_GENL_VERSION.
  * Resolving it (CTRL_CMD_GETFAMILY) loads the module on demand.  Every
- * request acts on the network namespace of the socket that sent it.  All
- * commands that change state need CAP_NET_ADMIN in the user namespace
- * owning that network namespace (GENL_UNS_ADMIN_PERM); reading does not.
+ * request acts on the network namespace of the socket that sent it.  Every
+ * command, reads included, needs CAP_NET_ADMIN in the user namespace owning
+ * that network namespace (GENL_UNS_ADMIN_PERM), as in nftables, ipset, xfrm
+ * and WireGuard: a table tells what sits behind which tunnel.  Without it
+ * the request fails with EPERM and no extended ack message.
  * Attributes are validated strictly: unknown attributes, unknown flag bits
  * and trailing data are rejected with EINVAL and an extended ack message.
+ * The commands run in parallel with those of other families, serialized
+ * per network namespace by a lock of the module's own.
+ *
+ * Limits
+ * ------
+ * Module parameters (/sys/module/xt_PMTUFIX/parameters/) bound what a
+ * network namespace may hold:
+ *
+ *   max_entries          entries of one table, IPv4 and IPv6 together
+ *                        (1..16777216, default 4000000; writing another
+ *                        value fails with EINVAL)
+ *   userns_max_tables    tables of a network namespace owned by a user
+ *                        namespace other than the initial one (16)
+ *   userns_max_entries   entries of one table in such a namespace (100000)
+ *
+ * A command that would go past one fails with ENOSPC and an extended ack
+ * message naming the parameter.
  *
  * Tables
  * ------
@@ -23,8 +42,27 @@
  *   PMTUFIX_A_FLOOR4   lowest MSS ever written into an IPv4 SYN (536)
  *   PMTUFIX_A_FLOOR6   lowest MSS ever written into an IPv6 SYN (1220)
  *   PMTUFIX_A_TOO_BIG_RATE   too-big messages the table's rules may send
- *                            a second, 0 for no limit of its own (1000)
- *   PMTUFIX_A_TOO_BIG_BURST  and in a burst (50)
+ *                            a second, all sources together, 0 for no
+ *                            table-wide limit (1000)
+ *   PMTUFIX_A_TOO_BIG_BURST  and in a burst, 1..PMTUFIX_MAX_TOO_BIG_BURST
+ *                            (50)
+ *   PMTUFIX_A_TOO_BIG_SRC_RATE   too-big messages one source address may
+ *                                get from the table's rules a second, 0
+ *                                for no per-source limit (100)
+ *   PMTUFIX_A_TOO_BIG_SRC_BURST  and in a burst,
+ *                                1..PMTUFIX_MAX_TOO_BIG_BURST (10)
+ *
+ * All are u32.  Each source address has a token bucket of its own,
+ * checked first; the table's bucket is a ceiling over all sources.  A
+ * packet refused for want of a token in either is dropped without a
+ * message, counted in PMTUFIX_STATS_A_TOO_BIG_RATELIMITED and in
+ * PMTUFIX_ENTRY_A_TOO_BIG_RATELIMITED.  The per-source buckets are
+ * kept in a small set-associative cache of each table (256 sources, the
+ * least recently used evicted); a source not in it starts with a full
+ * bucket, so a sender forging many source addresses is held only by the
+ * table's bucket.  These buckets are the only limits on too-big messages:
+ * the kernel never rate-limits ICMP fragmentation needed, nor ICMPv6
+ * packet too big unless net.ipv6.icmp.ratemask includes type 2.
  *
  * The floors also bound path-MTU signalling: a packet no larger than
  * floor + IP header + 20 (576 and 1280 by default, and never less than 68
@@ -66,7 +104,7 @@
  *       PMTUFIX_ENTRY_A_CLAMPED   u64, SYN and SYN-ACK clamped to it
  *       PMTUFIX_ENTRY_A_TOO_BIG_SENT        u64, too-big messages sent
  *       PMTUFIX_ENTRY_A_TOO_BIG_RATELIMITED u64, oversize packets dropped
- *                                 without a message, the bucket being empty
+ *                                 without a message, a bucket being empty
  *       PMTUFIX_ENTRY_A_ICMP_REPAIRED       u64, too-big messages whose
  *                                 MTU was lowered to the entry's
  *
@@ -85,7 +123,8 @@
  * Commands
  * --------
  * PMTUFIX_CMD_TABLE_NEW     PMTUFIX_A_TABLE, optional defaults.  EEXIST if
- *                           the table exists.
+ *                           the table exists, ENOSPC past
+ *                           userns_max_tables.
  * PMTUFIX_CMD_TABLE_DEL     PMTUFIX_A_TABLE.  ENOENT, or EBUSY while rules
  *                           use it.
  * PMTUFIX_CMD_TABLE_SET     PMTUFIX_A_TABLE and the defaults to change.
@@ -99,7 +138,8 @@
  * PMTUFIX_CMD_ENTRY_ADD     PMTUFIX_A_TABLE, PMTUFIX_A_ENTRIES.  All or
  *                           nothing: EEXIST if a prefix is in the table
  *                           already (unless PMTUFIX_F_REPLACE is set in
- *                           PMTUFIX_A_FLAGS), ENOSPC past the entry limit.
+ *                           PMTUFIX_A_FLAGS), ENOSPC past max_entries or
+ *                           userns_max_entries.
  * PMTUFIX_CMD_ENTRY_DEL     PMTUFIX_A_TABLE, PMTUFIX_A_ENTRIES holding
  *                           family, address and prefix length.  All or
  *                           nothing: ENOENT if one is missing.
@@ -116,7 +156,8 @@
  *                           Until COMMIT nothing is visible; on COMMIT the
  *                           new contents replace the old in one step, so
  *                           packets see either.  Any error discards the
- *                           load and leaves the table as it was.  A load
+ *                           load and leaves the table as it was (ENOSPC
+ *                           past max_entries or userns_max_entries).  A load
  *                           belongs to the socket that began it and is
  *                           dropped if that socket closes; another BEGIN
  *                           on the same table meanwhile gets EBUSY.
@@ -127,15 +168,19 @@
  * PMTUFIX_CMD_STATS_GET     doit with PMTUFIX_A_TABLE, or dump of every
  *                           table: PMTUFIX_A_TABLE and PMTUFIX_A_STATS,
  *                           a nest of PMTUFIX_STATS_A_* u64 counters; with
- *                           PMTUFIX_F_PERCPU in the request also
- *                           PMTUFIX_A_STATS_PERCPU, a list of such nests
- *                           each with PMTUFIX_STATS_A_CPU.
+ *                           PMTUFIX_F_PERCPU in the request also one or
+ *                           more PMTUFIX_A_STATS_PERCPU, each a list of at
+ *                           most 64 such nests with PMTUFIX_STATS_A_CPU,
+ *                           all of them together every possible CPU in
+ *                           order (a nest cannot exceed 64 KiB).  Such a
+ *                           reply may exceed 64 KiB too: peek at its size
+ *                           (MSG_PEEK | MSG_TRUNC) before receiving it.
  * PMTUFIX_CMD_STATS_RESET   zeroes the counters, table and entries, of
  *                           PMTUFIX_A_TABLE, or of every table without it.
  *
  * Errors other than those listed: ENOENT for a table that does not exist,
  * EINVAL with an extended ack message for a malformed request, EPERM
- * without CAP_NET_ADMIN.
+ * without CAP_NET_ADMIN, ENOSPC past a limit (see Limits).
  */
 #ifndef _UAPI_LINUX_PMTUFIX_H
 #define _UAPI_LINUX_PMTUFIX_H
@@ -152,6 +197,8 @@
 #define PMTUFIX_DEFAULT_TOO_BIG_RATE	1000
 #define PMTUFIX_DEFAULT_TOO_BIG_BURST	50
 #define PMTUFIX_MAX_TOO_BIG_BURST	1000000
+#define PMTUFIX_DEFAULT_TOO_BIG_SRC_RATE	100
+#define PMTUFIX_DEFAULT_TOO_BIG_SRC_BURST	10
 
 enum pmtufix_cmd {
 	PMTUFIX_CMD_UNSPEC,
@@ -190,6 +237,8 @@ enum pmtufix_attr {
 	PMTUFIX_A_PAD,
 	PMTUFIX_A_TOO_BIG_RATE,	/* u32 */
 	PMTUFIX_A_TOO_BIG_BURST, /* u32 */
+	PMTUFIX_A_TOO_BIG_SRC_RATE,	/* u32 */
+	PMTUFIX_A_TOO_BIG_SRC_BURST,	/* u32 */
 	__PMTUFIX_A_MAX
 };
 #define PMTUFIX_A_MAX (__PMTUFIX_A_MAX - 1)
