@@ -304,6 +304,15 @@ exit 1
 EOF
 expect_set "silence when table list fails" "" pmtufix table show ''
 
+# Nor without CAP_NET_ADMIN, which reading the tables needs as well.
+cat >"$tmp/bin/pmtufix" <<'EOF'
+#!/bin/sh
+echo "pmtufix $*: Operation not permitted (reading or changing pmtufix tables needs CAP_NET_ADMIN in the network namespace: run as root)" >&2
+exit 1
+EOF
+expect_set "silence without CAP_NET_ADMIN" "" pmtufix table show ''
+expect_set "stats without CAP_NET_ADMIN: reset only" "reset" pmtufix stats ''
+
 # The man pages.
 if command -v groff >/dev/null; then
 	out=$(groff -man -Tutf8 -ww -z "$man8" 2>&1)

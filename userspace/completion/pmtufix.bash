@@ -62,7 +62,7 @@ _pmtufix_module_loaded()
 }
 
 # Table names, from the module in this network namespace; nothing, and no
-# message, when it cannot be asked.
+# message, when it cannot be asked: reading them needs CAP_NET_ADMIN too.
 _pmtufix_tables()
 {
 	local cmd=pmtufix
@@ -184,7 +184,8 @@ _pmtufix_table()
 	create | set)
 		(($# == 0)) && { [[ $sub == set ]] && _pmtufix_tables; return; }
 		(($# % 2 == 0)) && return	# a value
-		for w in mtu floor4 floor6 too-big-rate too-big-burst; do
+		for w in mtu floor4 floor6 too-big-rate too-big-burst \
+			 too-big-src-rate too-big-src-burst; do
 			[[ " ${*:2} " == *" $w "* ]] || _pmtufix_reply "$w"
 		done ;;
 	destroy | flush)

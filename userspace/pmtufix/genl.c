@@ -12,7 +12,10 @@
 
 #include "genl.h"
 
-/* Large enough for any message the kernel sends in a dump. */
+/*
+ * Replies start with this buffer, enough for the messages of a dump; a
+ * larger one (per-CPU counters on a machine with many CPUs) grows it.
+ */
 #define PMTUFIX_NL_RBUF	(64 * 1024)
 /* Requests: large loads are split into messages of about this size. */
 #define PMTUFIX_NL_BUF	(32 * 1024)
@@ -96,6 +99,29 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	return ctx->cb ? ctx->cb(nlh, ctx->data) : MNL_CB_OK;
 }
 
+/*
+ * Makes h->rbuf large enough for the next datagram, which the kernel may
+ * send larger than any buffer given so far: mnl_socket_recvfrom() fails
+ * with ENOSPC on a truncated one.
+ */
+static int reserve_rbuf(struct pmtufix_nl *h)
+{
+	ssize_t n;
+	char *p;
+
+	n = recv(mnl_socket_get_fd(h->sock), NULL, 0, MSG_PEEK | MSG_TRUNC);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n <= h->rbuflen)
+		return 0;
+	p = realloc(h->rbuf, n);
+	if (!p)
+		return -ENOMEM;
+	h->rbuf = p;
+	h->rbuflen = n;
+	return 0;
+}
+
 static int talk(struct pmtufix_nl *h, struct nlmsghdr *nlh, mnl_cb_t cb,
 		void *data)
 {
@@ -114,6 +140,9 @@ static int talk(struct pmtufix_nl *h, struct nlmsghdr *nlh, mnl_cb_t cb,
 	if (mnl_socket_sendto(h->sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	do {
+		ret = reserve_rbuf(h);
+		if (ret)
+			return ret;
 		n = mnl_socket_recvfrom(h->sock, h->rbuf, h->rbuflen);
 		if (n < 0)
 			return -errno;
@@ -209,13 +238,18 @@ void pmtufix_nl_close(struct pmtufix_nl *h)
 void pmtufix_nl_perror(const struct pmtufix_nl *h, const char *action,
 		       int err)
 {
-	if (err == -EPERM && !h->error[0])
-		fprintf(stderr, "pmtufix %s: %s (CAP_NET_ADMIN is needed)\n",
-			action, strerror(-err));
-	else if (h->error[0])
+	const char *hint = "";
+
+	if (h->error[0]) {
 		fprintf(stderr, "pmtufix %s: %s\n", action, h->error);
-	else
-		fprintf(stderr, "pmtufix %s: %s\n", action, strerror(-err));
+		return;
+	}
+	/* The kernel says nothing more when it refuses for these. */
+	if (err == -EPERM)
+		hint = " (reading or changing pmtufix tables needs CAP_NET_ADMIN in the network namespace: run as root)";
+	else if (err == -ENOSPC)
+		hint = " (a limit of the module: see MODULE PARAMETERS in pmtufix(8))";
+	fprintf(stderr, "pmtufix %s: %s%s\n", action, strerror(-err), hint);
 }
 
 static int put_layer(struct nlmsghdr *nlh, size_t buflen,
@@ -406,6 +440,8 @@ int pmtufix_nl_parse_table(const struct nlmsghdr *nlh,
 	GET32(generation, PMTUFIX_A_GENERATION);
 	GET32(too_big_rate, PMTUFIX_A_TOO_BIG_RATE);
 	GET32(too_big_burst, PMTUFIX_A_TOO_BIG_BURST);
+	GET32(too_big_src_rate, PMTUFIX_A_TOO_BIG_SRC_RATE);
+	GET32(too_big_src_burst, PMTUFIX_A_TOO_BIG_SRC_BURST);
 #undef GET32
 	return 0;
 }

@@ -20,7 +20,7 @@ struct pmtufix_nl {
 	uint32_t seq;
 	char *buf;		/* requests */
 	size_t buflen;
-	char *rbuf;		/* replies */
+	char *rbuf;		/* replies: grown to the largest one */
 	size_t rbuflen;
 	/* The kernel's message for the last failed request, or "". */
 	char error[256];
@@ -48,7 +48,11 @@ struct nlmsghdr *pmtufix_nl_request(struct pmtufix_nl *h, uint8_t cmd,
 int pmtufix_nl_talk(struct pmtufix_nl *h, struct nlmsghdr *nlh,
 		    mnl_cb_t cb, void *data);
 
-/* Prints "pmtufix ACTION: CAUSE" for a failed pmtufix_nl_talk(). */
+/*
+ * Prints "pmtufix ACTION: CAUSE" for a failed pmtufix_nl_talk(): the
+ * kernel's message when it gave one, otherwise the errno with a hint for
+ * those whose cause is known (EPERM, ENOSPC).
+ */
 void pmtufix_nl_perror(const struct pmtufix_nl *h, const char *action,
 		       int err);
 
@@ -76,6 +80,7 @@ struct pmtufix_table_reply {
 	char name[PMTUFIX_TABLE_NAME_LEN];
 	uint32_t mtu, floor4, floor6, count4, count6, rules, generation;
 	uint32_t too_big_rate, too_big_burst;
+	uint32_t too_big_src_rate, too_big_src_burst;
 };
 
 int pmtufix_nl_parse_table(const struct nlmsghdr *nlh,

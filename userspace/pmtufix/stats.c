@@ -27,14 +27,14 @@ static const struct {
 	{ "not_writable", "SYN and SYN-ACK left alone because the header could not be made writable." },
 	{ "fragment", "Fragments left alone for lacking the whole TCP header." },
 	{ "too_big_sent", "Oversize packets refused with a too-big message." },
-	{ "too_big_ratelimited", "Oversize packets refused without a message, the table's token bucket being empty." },
+	{ "too_big_ratelimited", "Oversize packets refused without a message, the source's or the table's token bucket being empty." },
 	{ "icmp_repaired", "Too-big messages whose MTU was lowered to the table's." },
 };
 
 struct stats {
 	char table[PMTUFIX_TABLE_NAME_LEN];
 	uint64_t c[PMTUFIX_STATS_COUNT];
-	unsigned int ncpu;
+	unsigned int ncpu, capcpu;
 	struct {
 		uint32_t cpu;
 		uint64_t c[PMTUFIX_STATS_COUNT];
@@ -62,10 +62,39 @@ static void parse_counters(const struct nlattr *nest, uint64_t *c,
 	}
 }
 
+/*
+ * One PMTUFIX_A_STATS_PERCPU attribute: a reply has as many as its CPUs
+ * need (a nest holds at most 64 KiB), their CPUs in order.
+ */
+static int parse_percpu(const struct nlattr *nest, struct stats *s)
+{
+	const struct nlattr *p;
+	unsigned int cap;
+	void *mem;
+
+	mnl_attr_for_each_nested(p, nest) {
+		if (mnl_attr_get_type(p) != PMTUFIX_A_STATS)
+			continue;
+		if (s->ncpu == s->capcpu) {
+			cap = s->capcpu ? s->capcpu * 2 : 64;
+			mem = realloc(s->percpu, cap * sizeof(*s->percpu));
+			if (!mem)
+				return -1;
+			s->percpu = mem;
+			s->capcpu = cap;
+		}
+		memset(&s->percpu[s->ncpu], 0, sizeof(*s->percpu));
+		parse_counters(p, s->percpu[s->ncpu].c,
+			       &s->percpu[s->ncpu].cpu);
+		s->ncpu++;
+	}
+	return 0;
+}
+
 static int stats_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct stats_list *l = data;
-	const struct nlattr *a, *p;
+	const struct nlattr *a;
 	struct stats *s;
 	void *mem;
 
@@ -88,18 +117,8 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 			parse_counters(a, s->c, NULL);
 			break;
 		case PMTUFIX_A_STATS_PERCPU:
-			mnl_attr_for_each_nested(p, a) {
-				mem = realloc(s->percpu,
-					      (s->ncpu + 1) * sizeof(*s->percpu));
-				if (!mem)
-					return MNL_CB_ERROR;
-				s->percpu = mem;
-				memset(&s->percpu[s->ncpu], 0,
-				       sizeof(*s->percpu));
-				parse_counters(p, s->percpu[s->ncpu].c,
-					       &s->percpu[s->ncpu].cpu);
-				s->ncpu++;
-			}
+			if (parse_percpu(a, s))
+				return MNL_CB_ERROR;
 			break;
 		}
 	}

@@ -38,8 +38,10 @@ static int check_name(const char *action, const char *name)
 }
 
 /* The settings of a table, in the order parse_defaults() keeps them. */
-#define NDEFAULTS	5
-#define DEFAULTS_USAGE	"[mtu N] [floor4 N] [floor6 N] [too-big-rate N] [too-big-burst N]"
+#define NDEFAULTS	7
+#define DEFAULTS_USAGE	"[mtu N] [floor4 N] [floor6 N] " \
+			"[too-big-rate N] [too-big-burst N] " \
+			"[too-big-src-rate N] [too-big-src-burst N]"
 
 /* A simple request on a table: TABLE_NEW, TABLE_DEL, STATS_RESET... */
 static int simple_request(const char *action, uint8_t cmd, const char *name,
@@ -48,6 +50,7 @@ static int simple_request(const char *action, uint8_t cmd, const char *name,
 	static const uint16_t attrs[NDEFAULTS] = {
 		PMTUFIX_A_MTU, PMTUFIX_A_FLOOR4, PMTUFIX_A_FLOOR6,
 		PMTUFIX_A_TOO_BIG_RATE, PMTUFIX_A_TOO_BIG_BURST,
+		PMTUFIX_A_TOO_BIG_SRC_RATE, PMTUFIX_A_TOO_BIG_SRC_BURST,
 	};
 	struct pmtufix_nl h;
 	struct nlmsghdr *nlh;
@@ -82,6 +85,8 @@ static int parse_defaults(const char *action, int argc, const char *argv[],
 		{ "floor6", 0, 65535 },
 		{ "too-big-rate", 0, UINT32_MAX - 1 },
 		{ "too-big-burst", 1, PMTUFIX_MAX_TOO_BIG_BURST },
+		{ "too-big-src-rate", 0, UINT32_MAX - 1 },
+		{ "too-big-src-burst", 1, PMTUFIX_MAX_TOO_BIG_BURST },
 	};
 	unsigned long v;
 	unsigned int k;
@@ -96,7 +101,7 @@ static int parse_defaults(const char *action, int argc, const char *argv[],
 				break;
 		if (k == NDEFAULTS) {
 			fprintf(stderr,
-				"pmtufix %s: unknown setting `%s' (mtu, floor4, floor6, too-big-rate, too-big-burst)\n",
+				"pmtufix %s: unknown setting `%s' (mtu, floor4, floor6, too-big-rate, too-big-burst, too-big-src-rate, too-big-src-burst)\n",
 				action, argv[i]);
 			return -1;
 		}
@@ -198,12 +203,63 @@ int pmtufix_get_tables(struct pmtufix_nl *h, const char *name,
 	return 0;
 }
 
+/* The settings of a table, as keys of the object being written. */
+static void json_settings(struct json *j, const struct pmtufix_table_reply *t)
+{
+	json_kv_u64(j, "mtu", t->mtu);
+	json_kv_u64(j, "floor4", t->floor4);
+	json_kv_u64(j, "floor6", t->floor6);
+	json_kv_u64(j, "too_big_rate", t->too_big_rate);
+	json_kv_u64(j, "too_big_burst", t->too_big_burst);
+	json_kv_u64(j, "too_big_src_rate", t->too_big_src_rate);
+	json_kv_u64(j, "too_big_src_burst", t->too_big_src_burst);
+}
+
+static void list_json(const struct pmtufix_table_reply *t, size_t n)
+{
+	struct json j;
+	size_t k;
+
+	json_init(&j, stdout);
+	json_array_begin(&j);
+	for (k = 0; k < n; k++) {
+		json_object_begin(&j);
+		json_kv_string(&j, "table", t[k].name);
+		json_settings(&j, &t[k]);
+		json_kv_u64(&j, "entries4", t[k].count4);
+		json_kv_u64(&j, "entries6", t[k].count6);
+		json_kv_u64(&j, "rules", t[k].rules);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+}
+
+/* The too-big buckets, table-wide and per source, as RATE/BURST. */
+static void list_text(const struct pmtufix_table_reply *t, size_t n)
+{
+	char all[24], src[24];
+	size_t k;
+
+	if (n)
+		printf("%-24s %6s %6s %6s %10s %10s %6s %12s %12s\n", "TABLE",
+		       "MTU", "FLOOR4", "FLOOR6", "IPV4", "IPV6", "RULES",
+		       "TOO-BIG", "PER-SOURCE");
+	for (k = 0; k < n; k++) {
+		snprintf(all, sizeof(all), "%u/%u", t[k].too_big_rate,
+			 t[k].too_big_burst);
+		snprintf(src, sizeof(src), "%u/%u", t[k].too_big_src_rate,
+			 t[k].too_big_src_burst);
+		printf("%-24s %6u %6u %6u %10u %10u %6u %12s %12s\n",
+		       t[k].name, t[k].mtu, t[k].floor4, t[k].floor6,
+		       t[k].count4, t[k].count6, t[k].rules, all, src);
+	}
+}
+
 static int cmd_list(int argc, const char *argv[])
 {
 	struct pmtufix_table_reply *t = NULL;
 	int names = 0, json = pmtufix_json, i, ret;
 	struct pmtufix_nl h;
-	struct json j;
 	size_t n = 0, k;
 
 	for (i = 1; i < argc; i++) {
@@ -222,38 +278,13 @@ static int cmd_list(int argc, const char *argv[])
 		pmtufix_nl_close(&h);
 		return 1;
 	}
-	if (json) {
-		json_init(&j, stdout);
-		json_array_begin(&j);
-		for (k = 0; k < n; k++) {
-			json_object_begin(&j);
-			json_kv_string(&j, "table", t[k].name);
-			json_kv_u64(&j, "mtu", t[k].mtu);
-			json_kv_u64(&j, "floor4", t[k].floor4);
-			json_kv_u64(&j, "floor6", t[k].floor6);
-			json_kv_u64(&j, "too_big_rate", t[k].too_big_rate);
-			json_kv_u64(&j, "too_big_burst", t[k].too_big_burst);
-			json_kv_u64(&j, "entries4", t[k].count4);
-			json_kv_u64(&j, "entries6", t[k].count6);
-			json_kv_u64(&j, "rules", t[k].rules);
-			json_object_end(&j);
-		}
-		json_array_end(&j);
-	} else {
-		if (!names && n)
-			printf("%-24s %6s %6s %6s %10s %10s %6s\n", "TABLE",
-			       "MTU", "FLOOR4", "FLOOR6", "IPV4", "IPV6",
-			       "RULES");
-		for (k = 0; k < n; k++) {
-			if (names)
-				printf("%s\n", t[k].name);
-			else
-				printf("%-24s %6u %6u %6u %10u %10u %6u\n",
-				       t[k].name, t[k].mtu, t[k].floor4,
-				       t[k].floor6, t[k].count4, t[k].count6,
-				       t[k].rules);
-		}
-	}
+	if (json)
+		list_json(t, n);
+	else if (names)
+		for (k = 0; k < n; k++)
+			printf("%s\n", t[k].name);
+	else
+		list_text(t, n);
 	free(t);
 	pmtufix_nl_close(&h);
 	return 0;
@@ -679,6 +710,29 @@ static int show_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* The table's settings, opening the list of entries. */
+static void show_head(struct show_ctx *ctx, const struct pmtufix_table_reply *t)
+{
+	if (ctx->j) {
+		json_object_begin(ctx->j);
+		json_kv_string(ctx->j, "table", t->name);
+		json_settings(ctx->j, t);
+		json_kv_u64(ctx->j, "rules", t->rules);
+		json_key(ctx->j, "entries");
+		json_array_begin(ctx->j);
+		return;
+	}
+	fprintf(ctx->out,
+		"table %s: mtu %u, floor4 %u, floor6 %u, too-big-rate %u, too-big-burst %u, too-big-src-rate %u, too-big-src-burst %u, %u IPv4 and %u IPv6 entries, %u rules\n",
+		t->name, t->mtu, t->floor4, t->floor6, t->too_big_rate,
+		t->too_big_burst, t->too_big_src_rate, t->too_big_src_burst,
+		t->count4, t->count6, t->rules);
+	if (t->count4 + t->count6)
+		fprintf(ctx->out, "%-43s %5s %5s %5s %12s %12s  %s\n",
+			"PREFIX", "MTU", "INNER", "MSS", "HITS", "CLAMPED",
+			"LAYERS");
+}
+
 static int cmd_show(int argc, const char *argv[])
 {
 	struct pmtufix_table_reply *t = NULL;
@@ -721,28 +775,8 @@ static int cmd_show(int argc, const char *argv[])
 		if (json) {
 			json_init(&j, ctx.out);
 			ctx.j = &j;
-			json_object_begin(&j);
-			json_kv_string(&j, "table", t->name);
-			json_kv_u64(&j, "mtu", t->mtu);
-			json_kv_u64(&j, "floor4", t->floor4);
-			json_kv_u64(&j, "floor6", t->floor6);
-			json_kv_u64(&j, "too_big_rate", t->too_big_rate);
-			json_kv_u64(&j, "too_big_burst", t->too_big_burst);
-			json_kv_u64(&j, "rules", t->rules);
-			json_key(&j, "entries");
-			json_array_begin(&j);
-		} else {
-			fprintf(ctx.out,
-				"table %s: mtu %u, floor4 %u, floor6 %u, too-big-rate %u, too-big-burst %u, %u IPv4 and %u IPv6 entries, %u rules\n",
-				t->name, t->mtu, t->floor4, t->floor6,
-				t->too_big_rate, t->too_big_burst,
-				t->count4, t->count6, t->rules);
-			if (t->count4 + t->count6)
-				fprintf(ctx.out,
-					"%-43s %5s %5s %5s %12s %12s  %s\n",
-					"PREFIX", "MTU", "INNER", "MSS", "HITS",
-					"CLAMPED", "LAYERS");
 		}
+		show_head(&ctx, t);
 		nlh = pmtufix_nl_request(&h, PMTUFIX_CMD_ENTRY_GET, NLM_F_DUMP);
 		mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
 		ret = pmtufix_nl_talk(&h, nlh, show_cb, &ctx);
