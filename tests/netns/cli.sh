@@ -90,7 +90,7 @@ test_subcommands() {
 	check_eq 1360 "$(mss_of "$a" t 203.0.113.9)" "an entry's own mtu" ||
 		return 1
 	ip netns exec "$a" pmtufix table show t | head -n 1 |
-		grep -q "^table t: mtu 9000, floor4 536, floor6 1220, too-big-rate 1000, too-big-burst 50, 7 IPv4 and 1 IPv6 entries, 0 rules$" || {
+		grep -q "^table t: mtu 9000, floor4 536, floor6 1220, too-big-rate 1000, too-big-burst 50, too-big-src-rate 100, too-big-src-burst 10, 7 IPv4 and 1 IPv6 entries, 0 rules$" || {
 		err "show header: $(ip netns exec "$a" pmtufix table show t | head -n 1)"
 		return 1
 	}
