@@ -331,6 +331,42 @@ static bool pmtufix_too_big_allowed(struct pmtufix_table *t,
 }
 
 /*
+ * This CPU's count of ICMP messages @net built.  The output counters of
+ * ICMP and ICMPv6 are per CPU at the namespace level.
+ */
+static unsigned long pmtufix_icmp_out(struct net *net, unsigned int family)
+{
+	if (family == PMTUFIX_IPV4)
+		return this_cpu_read(net->mib.icmp_statistics->mibs[ICMP_MIB_OUTMSGS]);
+	return this_cpu_read(net->mib.icmpv6_statistics->mibs[ICMP6_MIB_OUTMSGS]);
+}
+
+/*
+ * Answers @skb with a too-big message announcing @mtu.  icmp_send() and
+ * icmpv6_send() return nothing, and decline silently when there is no
+ * route back to the source or the source is one they never answer: this
+ * CPU's ICMP output counter tells whether a message was made.  With BHs
+ * off, nothing else on this CPU sends one in between.
+ */
+static bool pmtufix_send_too_big(struct sk_buff *skb, unsigned int family,
+				 u32 mtu)
+{
+	struct net *net = dev_net(skb_dst(skb)->dev);
+	unsigned long before;
+	bool sent;
+
+	local_bh_disable();
+	before = pmtufix_icmp_out(net, family);
+	if (family == PMTUFIX_IPV4)
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+	else
+		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+	sent = pmtufix_icmp_out(net, family) != before;
+	local_bh_enable();
+	return sent;
+}
+
+/*
  * Whether @skb, which may not be fragmented, exceeds @mtu, decided as the
  * kernel's forwarding does (ip_exceeds_mtu(), ip6_pkt_too_big()): a packet
  * conntrack reassembled by its largest fragment, a GSO packet by its
@@ -382,10 +418,10 @@ static bool pmtufix_too_big(struct sk_buff *skb, struct pmtufix_table *t,
 		atomic64_inc(&st->c[PMTUFIX_EC_TOO_BIG_RATELIMITED]);
 		return true;
 	}
-	if (pkt->family == PMTUFIX_IPV4)
-		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
-	else
-		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+	if (!pmtufix_send_too_big(skb, pkt->family, mtu)) {
+		pkt->events |= BIT(PMTUFIX_C_TOO_BIG_UNSENT);
+		return true;
+	}
 	pkt->events |= BIT(PMTUFIX_C_TOO_BIG_SENT);
 	atomic64_inc(&st->c[PMTUFIX_EC_TOO_BIG_SENT]);
 	return true;

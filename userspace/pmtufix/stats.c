@@ -29,6 +29,7 @@ static const struct {
 	{ "too_big_sent", "Oversize packets refused with a too-big message." },
 	{ "too_big_ratelimited", "Oversize packets refused without a message, the source's or the table's token bucket being empty." },
 	{ "icmp_repaired", "Too-big messages whose MTU was lowered to the table's." },
+	{ "too_big_unsent", "Oversize packets refused whose too-big message the kernel did not send (no route back to the source)." },
 };
 
 struct stats {

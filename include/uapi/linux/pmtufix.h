@@ -375,6 +375,9 @@ enum pmtufix_stats_attr {
 	PMTUFIX_STATS_A_TOO_BIG_SENT,	/* too-big messages sent */
 	PMTUFIX_STATS_A_TOO_BIG_RATELIMITED, /* oversize, dropped, no message */
 	PMTUFIX_STATS_A_ICMP_REPAIRED,	/* too-big messages given a lower MTU */
+	PMTUFIX_STATS_A_TOO_BIG_UNSENT,	/* oversize, dropped, the kernel sent
+					 * no message (no route back, ...)
+					 */
 	__PMTUFIX_STATS_A_MAX
 };
 #define PMTUFIX_STATS_A_MAX (__PMTUFIX_STATS_A_MAX - 1)
