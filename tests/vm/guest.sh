@@ -64,7 +64,7 @@ if [ -d /sys/module/xt_PMTUFIX ] && ! rmmod xt_PMTUFIX; then
 	reasons+=("rmmod xt_PMTUFIX failed (refcnt $(cat /sys/module/xt_PMTUFIX/refcnt))")
 fi
 
-bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|Slab cache still has objects|general protection fault|UBSAN:|KASAN:|refcount_t:|list_(add|del) corruption')
+bad=$(dmesg | grep -E 'WARNING:|BUG:|BUG [^ ]+ \((Not t|T)ainted|Oops|Slab cache still has objects|general protection fault|UBSAN:|KASAN:|refcount_t:|list_(add|del) corruption')
 if [ -n "$bad" ]; then
 	echo "# kernel log:"
 	dmesg | sed 's/^/#   /'

@@ -171,6 +171,8 @@ boot() {
 
 	cmdline="console=ttyS0 loglevel=5 panic=-1 panic_on_warn=1 oops=panic"
 	cmdline+=" mitigations=off"
+	# The slab allocator checks itself: red zones, poison, consistency.
+	cmdline+=" slub_debug=FZP"
 	cmdline+=" pmtufix_vm.top=$top pmtufix_vm.abi=$abi"
 	cmdline+=" pmtufix_vm.pattern=$pattern pmtufix_vm.verbose=$verbose"
 
@@ -198,7 +200,7 @@ verdict() {
 		log "$abi: FAIL: no verdict within ${limit}s (hang)"
 		return 1
 	fi
-	bad=$(grep -E 'WARNING:|BUG:|Oops|Kernel panic|Slab cache still has objects|general protection fault|UBSAN:|KASAN:' "$log" || true)
+	bad=$(grep -E 'WARNING:|BUG:|BUG [^ ]+ \((Not t|T)ainted|Oops|Kernel panic|Slab cache still has objects|general protection fault|UBSAN:|KASAN:' "$log" || true)
 	if [ -n "$bad" ]; then
 		log "$abi: FAIL: the kernel complained:"
 		printf '%s\n' "$bad" >&2
