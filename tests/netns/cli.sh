@@ -129,7 +129,7 @@ test_stats() {
 	check_eq 4 "$(jq .clamped <<<"$c4")" "clamped" || return 1
 	check_eq 2 "$(jq .syn <<<"$c4")" "syn" || return 1
 	check_eq 2 "$(jq .synack <<<"$c4")" "synack" || return 1
-	check_eq "packets syn synack clamped unchanged inserted no_match malformed not_writable fragment too_big_sent too_big_ratelimited icmp_repaired" \
+	check_eq "packets syn synack clamped unchanged inserted no_match malformed not_writable fragment too_big_sent too_big_ratelimited icmp_repaired too_big_unsent" \
 		"$(jq -r 'del(.table) | keys_unsorted | join(" ")' <<<"$c4")" \
 		"JSON keys" || return 1
 	[ "$(jq .packets <<<"$c4")" -gt 4 ] || return 1
