@@ -290,19 +290,12 @@ test_fair_too_big() {
 	local out line dst bound
 
 	require_cmd python3 jq || return $?
-	setup_ns a b r s || return 1
-	ip -batch - <<-EOF || return 1
-	link add veth0 netns $a type veth peer name veth0 netns $r
-	link add veth0 netns $b type veth peer name veth2 netns $r
-	link add veth1 netns $r type veth peer name veth0 netns $s
-	EOF
-	ns_batch "$a" <<-EOF || return 1
-	addr add 10.0.1.2/24 dev veth0
-	addr add fd00:1::2/64 dev veth0 nodad
-	link set veth0 up
-	route add 0.0.0.0/0 via 10.0.1.1
-	route add ::/0 via fd00:1::1
-	EOF
+	# A is the client of the usual topology, B a second one.
+	topo_crs || return 1
+	a=$c
+	setup_ns b || return 1
+	ip link add veth0 netns "$b" type veth peer name veth2 netns "$r" ||
+		return 1
 	ns_batch "$b" <<-EOF || return 1
 	addr add 10.0.3.2/24 dev veth0
 	addr add fd00:3::2/64 dev veth0 nodad
@@ -311,25 +304,11 @@ test_fair_too_big() {
 	route add ::/0 via fd00:3::1
 	EOF
 	ns_batch "$r" <<-EOF || return 1
-	addr add 10.0.1.1/24 dev veth0
-	addr add fd00:1::1/64 dev veth0 nodad
-	addr add 10.0.2.1/24 dev veth1
-	addr add fd00:2::1/64 dev veth1 nodad
 	addr add 10.0.3.1/24 dev veth2
 	addr add fd00:3::1/64 dev veth2 nodad
-	link set veth0 up
-	link set veth1 up
 	link set veth2 up
 	EOF
-	ns_batch "$s" <<-EOF || return 1
-	addr add 10.0.2.2/24 dev veth0
-	addr add fd00:2::2/64 dev veth0 nodad
-	link set veth0 up
-	route add 0.0.0.0/0 via 10.0.2.1
-	route add ::/0 via fd00:2::1
-	EOF
-	ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1 \
-		net.ipv6.conf.all.forwarding=1 net.ipv4.icmp_ratelimit=0 \
+	ip netns exec "$r" sysctl -qw net.ipv4.icmp_ratelimit=0 \
 		net.ipv4.icmp_ratemask=0 net.ipv6.icmp.ratelimit=0 || return 1
 	ip netns exec "$r" pmtufix table load fair - <<-EOF || return 1
 	10.0.2.0/24 mtu 1400
