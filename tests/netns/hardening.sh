@@ -123,6 +123,20 @@ inns() {
 	nsenter -t "$HOLDER" -U -n "$@"
 }
 
+# refused WHAT STATUS OUTPUT WORD: the command was refused (STATUS not 0)
+# with a message naming WORD.
+refused() {
+	info "$1: exit status $2: $3"
+	[ "$2" -ne 0 ] || {
+		err "$1: not refused"
+		return 1
+	}
+	grep -q -- "$4" <<<"$3" || {
+		err "$1: the refusal does not name $4: $3"
+		return 1
+	}
+}
+
 # param_write NAME VALUE: writes a module parameter; fails as the write does.
 param_write() {
 	echo "$2" 2>/dev/null >"$PARAMS/$1"
@@ -164,16 +178,8 @@ test_userns_limits() {
 		}
 	done
 	out=$(inns pmtufix table create t17 2>&1)
-	rc=$?
-	info "17th table in the user namespace: exit status $rc: $out"
-	[ $rc -ne 0 ] || {
-		err "a 17th table was created: no limit for a non-initial user namespace"
-		return 1
-	}
-	grep -q userns_max_tables <<<"$out" || {
-		err "the refusal does not name userns_max_tables: $out"
-		return 1
-	}
+	refused "17th table in the user namespace" $? "$out" \
+		userns_max_tables || return 1
 
 	# Entries: at most userns_max_entries in one table.
 	[ -f "$PARAMS/userns_max_entries" ] || {
@@ -194,16 +200,8 @@ test_userns_limits() {
 	EOF
 	before=$(inns pmtufix table show t1 -j)
 	out=$(inns pmtufix table load t1 "$TMP/e1001" 2>&1)
-	rc=$?
-	info "1001 entries with userns_max_entries 1000: exit status $rc: $out"
-	[ $rc -ne 0 ] || {
-		err "1001 entries were loaded past userns_max_entries 1000"
-		return 1
-	}
-	grep -q userns_max_entries <<<"$out" || {
-		err "the refusal does not name userns_max_entries: $out"
-		return 1
-	}
+	refused "1001 entries with userns_max_entries 1000" $? "$out" \
+		userns_max_entries || return 1
 	check_eq "$before" "$(inns pmtufix table show t1 -j)" \
 		"the table after the refused load" || return 1
 	out=$(inns pmtufix table load t1 "$TMP/e1000" 2>&1) || {
