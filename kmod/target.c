@@ -310,16 +310,14 @@ static bool pmtufix_too_big_allowed(struct pmtufix_table *t,
 {
 	const struct pmtufix_defaults *def = &d->def;
 	u8 key[PMTUFIX_SRC_ADDR_LEN];
-	u32 hash = 0;
 	bool ok;
+	u32 hash;
 	u64 now;
 
 	if (!def->too_big_rate && !def->too_big_src_rate)
 		return true;
-	if (def->too_big_src_rate) {
-		pmtufix_src_key(pkt->family, pkt->saddr, key);
-		hash = jhash(key, sizeof(key), t->too_big_src_seed);
-	}
+	pmtufix_src_key(pkt->family, pkt->saddr, key);
+	hash = jhash(key, sizeof(key), t->too_big_src_seed);
 	now = ktime_get_ns();
 	spin_lock_bh(&t->too_big_lock);
 	ok = pmtufix_src_take(&t->too_big_src, hash, key, now,
