@@ -282,6 +282,19 @@ test_frag6() {
 # Defaults of a table's too-big buckets, per source and for all.
 SRC_RATE=100
 SRC_BURST=10
+
+# refuse_to_server NS TABLE: in NS, TABLE says the server's prefixes take
+# 1400 bytes, and FORWARD refuses what is larger with a too-big message.
+refuse_to_server() {
+	ip netns exec "$1" pmtufix table load "$2" - <<-EOF || return 1
+	10.0.2.0/24 mtu 1400
+	fd00:2::/64 mtu 1400
+	EOF
+	ip netns exec "$1" iptables -t mangle -A FORWARD \
+		-j PMTUFIX --table-name "$2" --send-too-big &&
+	ip netns exec "$1" ip6tables -t mangle -A FORWARD \
+		-j PMTUFIX --table-name "$2" --send-too-big
+}
 FLOOD_SECONDS=2
 
 test_fair_too_big() {
@@ -308,14 +321,7 @@ test_fair_too_big() {
 	EOF
 	ip netns exec "$r" sysctl -qw net.ipv4.icmp_ratelimit=0 \
 		net.ipv4.icmp_ratemask=0 net.ipv6.icmp.ratelimit=0 || return 1
-	ip netns exec "$r" pmtufix table load fair - <<-EOF || return 1
-	10.0.2.0/24 mtu 1400
-	fd00:2::/64 mtu 1400
-	EOF
-	ip netns exec "$r" iptables -t mangle -A FORWARD \
-		-j PMTUFIX --table-name fair --send-too-big || return 1
-	ip netns exec "$r" ip6tables -t mangle -A FORWARD \
-		-j PMTUFIX --table-name fair --send-too-big || return 1
+	refuse_to_server "$r" fair || return 1
 
 	out=$(python3 "$HARD" fair "$a" "$b" "$r" veth0 veth2 $FLOOD_SECONDS \
 		10.0.2.2 fd00:2::2) || {
@@ -371,14 +377,7 @@ test_too_big_unsent() {
 	topo_crs || return 1
 	ip -n "$c" addr add 198.51.100.7/32 dev veth0
 	ip -n "$c" addr add 2001:db8:77::7/128 dev veth0 nodad
-	ip netns exec "$r" pmtufix table load unsent - <<-EOF || return 1
-	10.0.2.0/24 mtu 1400
-	fd00:2::/64 mtu 1400
-	EOF
-	ip netns exec "$r" iptables -t mangle -A FORWARD \
-		-j PMTUFIX --table-name unsent --send-too-big || return 1
-	ip netns exec "$r" ip6tables -t mangle -A FORWARD \
-		-j PMTUFIX --table-name unsent --send-too-big || return 1
+	refuse_to_server "$r" unsent || return 1
 
 	send_df "$c" 198.51.100.7 10.0.2.2 || return 1
 	send_df "$c" 2001:db8:77::7 fd00:2::2 || return 1
