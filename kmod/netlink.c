@@ -848,14 +848,11 @@ static int pmtufix_nl_entry_dump(struct sk_buff *skb,
 	d = pmtufix_table_data(t);
 	cb->seq = t->generation;
 
-	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &pmtufix_genl_family, NLM_F_MULTI,
-			  PMTUFIX_CMD_ENTRY_GET);
+	hdr = pmtufix_nl_put_hdr(skb, NULL, cb, PMTUFIX_CMD_ENTRY_GET);
 	if (!hdr) {
 		ret = -EMSGSIZE;
 		goto out;
 	}
-	genl_dump_check_consistent(cb, hdr);
 	if (nla_put_string(skb, PMTUFIX_A_TABLE, t->name) ||
 	    nla_put_u32(skb, PMTUFIX_A_GENERATION, t->generation))
 		goto full;
@@ -925,8 +922,7 @@ static int pmtufix_nl_lookup(struct sk_buff *skb, struct genl_info *info)
 	d = pmtufix_table_data(t);
 	i = family == PMTUFIX_IPV4 ? pmtufix_lookup4(d, nla_data(addr)) :
 				     pmtufix_lookup6(d, nla_data(addr));
-	hdr = genlmsg_put_reply(msg, info, &pmtufix_genl_family, 0,
-				PMTUFIX_CMD_LOOKUP);
+	hdr = pmtufix_nl_put_hdr(msg, info, NULL, PMTUFIX_CMD_LOOKUP);
 	if (!hdr ||
 	    nla_put_string(msg, PMTUFIX_A_TABLE, t->name) ||
 	    nla_put(msg, PMTUFIX_A_ADDR, nla_len(addr), nla_data(addr)) ||

@@ -162,9 +162,8 @@ struct pmtufix_net {
 	unsigned int ntables;
 };
 
-/* Most entries one table of @pn may hold, and most tables @pn may have. */
+/* Most entries one table of @pn may hold; the message for going past it. */
 u32 pmtufix_entry_limit(const struct pmtufix_net *pn);
-bool pmtufix_userns_limited(const struct pmtufix_net *pn);
 void pmtufix_limit_msg(const struct pmtufix_net *pn,
 		       struct netlink_ext_ack *extack);
 

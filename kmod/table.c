@@ -108,7 +108,7 @@ void pmtufix_limit_msg(const struct pmtufix_net *pn,
 			       "the table would exceed the entry limit (module parameter max_entries)");
 }
 
-bool pmtufix_userns_limited(const struct pmtufix_net *pn)
+static bool pmtufix_userns_limited(const struct pmtufix_net *pn)
 {
 	return pn->net->user_ns != &init_user_ns;
 }
