@@ -17,8 +17,8 @@
 static struct genl_family pmtufix_genl_family;
 
 static struct netlink_range_validation pmtufix_mtu_range = {
-	.min = 68,
-	.max = 65535,
+	.min = PMTUFIX_MTU_MIN,
+	.max = PMTUFIX_MTU_MAX,
 };
 
 static struct netlink_range_validation pmtufix_burst_range = {

@@ -14,6 +14,7 @@
 #include <net/net_namespace.h>
 
 #include "core/layers.h"
+#include "core/limits.h"
 #include "core/lpm.h"
 #include "core/pmtu.h"
 
@@ -171,7 +172,6 @@ void pmtufix_limit_msg(const struct pmtufix_net *pn,
 struct pmtufix_net *pmtufix_pernet(struct net *net);
 int pmtufix_pernet_init(void);
 void pmtufix_pernet_uninit(void);
-bool pmtufix_table_name_valid(const char *name);
 struct pmtufix_table *pmtufix_table_find(struct pmtufix_net *pn,
 					 const char *name);
 struct pmtufix_table *pmtufix_table_create(struct pmtufix_net *pn,

@@ -10,7 +10,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/ctype.h>
 #include <linux/jhash.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -141,19 +140,6 @@ static struct workqueue_struct *pmtufix_wq;
 struct pmtufix_net *pmtufix_pernet(struct net *net)
 {
 	return net_generic(net, pmtufix_net_id);
-}
-
-bool pmtufix_table_name_valid(const char *name)
-{
-	size_t len = strnlen(name, PMTUFIX_TABLE_NAME_LEN);
-	size_t i;
-
-	if (len == 0 || len == PMTUFIX_TABLE_NAME_LEN)
-		return false;
-	for (i = 0; i < len; i++)
-		if (!isalnum(name[i]) && !strchr("_.-", name[i]))
-			return false;
-	return true;
 }
 
 /* Snapshots */

@@ -202,9 +202,9 @@ static int pmtufix_insert(struct sk_buff *skb, struct pmtufix_pkt *pkt,
 	oldword = ((__be16 *)th)[6];
 
 	if (pkt->family == PMTUFIX_IPV4)
-		mss = min_t(u16, mss, 536);
+		mss = min_t(u16, mss, PMTUFIX_DEFAULT_MSS4);
 	else
-		mss = min_t(u16, mss, 1220);
+		mss = min_t(u16, mss, PMTUFIX_DEFAULT_MSS6);
 	if (pmtufix_tcp_insert_mss((u8 *)th, hdrlen, mss)) {
 		/* Not reached: the header length was checked above. */
 		skb_trim(skb, skb->len - PMTUFIX_TCPOLEN_MSS);

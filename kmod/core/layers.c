@@ -23,6 +23,7 @@
  * that fits without that, so no floor is applied here.
  */
 #include "layers.h"
+#include "limits.h"
 
 #define HDR_IPV4	20
 #define HDR_IPV6	40
@@ -39,9 +40,6 @@
 #define HDR_GUE		4
 #define HDR_ESP		8	/* SPI and sequence number */
 
-#define RAW_MAX		1024
-#define MPLS_MAX	8
-#define GENEVE_OPT_MAX	252	/* 6-bit length field, in 4-byte words */
 
 /*
  * What a layer type accepts: its flags and the range of its count (a count
@@ -80,7 +78,7 @@ struct layer_desc {
 	}
 
 static const struct layer_desc layer_descs[__PMTUFIX_LAYER_MAX] = {
-	LAYER_COUNT(RAW, "raw", 0, 1, RAW_MAX, 1,
+	LAYER_COUNT(RAW, "raw", 0, 1, PMTUFIX_RAW_MAX, 1,
 		    "byte count must be 1 to 1024"),
 	LAYER(IPIP, "ipip", 0),
 	LAYER(SIT, "sit", 0),
@@ -93,11 +91,11 @@ static const struct layer_desc layer_descs[__PMTUFIX_LAYER_MAX] = {
 	      GRE_FLAGS | PMTUFIX_LAYER_F_NO_ENCAPLIMIT),
 	LAYER(VXLAN, "vxlan", PMTUFIX_LAYER_F_UNDERLAY6),
 	LAYER_COUNT(GENEVE, "geneve", PMTUFIX_LAYER_F_UNDERLAY6, 0,
-		    GENEVE_OPT_MAX, 4,
+		    PMTUFIX_GENEVE_OPT_MAX, 4,
 		    "option bytes must be a multiple of 4, at most 252"),
 	LAYER(WIREGUARD, "wireguard", PMTUFIX_LAYER_F_UNDERLAY6),
 	LAYER(PPPOE, "pppoe", 0),
-	LAYER_COUNT(MPLS, "mpls", 0, 1, MPLS_MAX, 1,
+	LAYER_COUNT(MPLS, "mpls", 0, 1, PMTUFIX_MPLS_MAX, 1,
 		    "label count must be 1 to 8"),
 	LAYER(FOU, "fou", 0),
 	LAYER(GUE, "gue", 0),

@@ -9,10 +9,7 @@
 
 #include "types.h"
 #include "layers.h"
-
-/* The smallest MTU each family must carry (RFC 791, RFC 8200). */
-#define PMTUFIX_MIN_MTU4	68
-#define PMTUFIX_MIN_MTU6	1280
+#include "limits.h"
 
 /*
  * The MTU toward an entry as signalled to senders: its inner MTU, but no
