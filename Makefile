@@ -23,8 +23,10 @@ BUILD := build
 UNIT_CC ?= gcc
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror \
 	       -fsanitize=address,undefined -fno-sanitize-recover=all \
-	       -fno-omit-frame-pointer -Ikmod -Itests/unit -Iinclude/uapi
+	       -fno-omit-frame-pointer -Ikmod -Itests/unit -Itests/ref -Iinclude/uapi
 CORE_SRCS := $(wildcard kmod/core/*.c)
+# Reference code the tests check the core against; not in the module.
+REF_SRCS := $(wildcard tests/ref/*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 
 all: module userspace
@@ -40,17 +42,17 @@ module:
 userspace:
 	$(MAKE) -C userspace
 
-$(BUILD)/unit/%: tests/unit/%.c $(CORE_SRCS) $(wildcard kmod/core/*.h) tests/unit/unit.h
+$(BUILD)/unit/%: tests/unit/%.c $(CORE_SRCS) $(REF_SRCS) $(wildcard kmod/core/*.h tests/ref/*.h) tests/unit/unit.h
 	@mkdir -p $(@D)
-	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS)
+	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(REF_SRCS)
 
 # The fuzz harnesses, replaying their corpora without libFuzzer.
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAYS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/replay_%)
 
-$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/standalone.c $(CORE_SRCS) $(wildcard kmod/core/*.h userspace/pmtufix/*.[ch])
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/standalone.c $(CORE_SRCS) $(REF_SRCS) $(wildcard kmod/core/*.h tests/ref/*.h userspace/pmtufix/*.[ch])
 	@mkdir -p $(@D)
-	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $< tests/fuzz/standalone.c $(CORE_SRCS)
+	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $< tests/fuzz/standalone.c $(CORE_SRCS) $(REF_SRCS)
 
 check: $(UNIT_TESTS) $(FUZZ_REPLAYS) userspace
 	@set -e; for t in $(UNIT_TESTS); do $$t; done
@@ -65,8 +67,8 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	@mkdir -p $(BUILD)/fuzz
 	@set -e; for n in $(FUZZ_NAMES); do \
-		clang -g -O1 -fsanitize=fuzzer,address,undefined -Ikmod -Iinclude/uapi \
-			-o $(BUILD)/fuzz/fuzz_$$n tests/fuzz/fuzz_$$n.c $(CORE_SRCS); \
+		clang -g -O1 -fsanitize=fuzzer,address,undefined -Ikmod -Itests/ref -Iinclude/uapi \
+			-o $(BUILD)/fuzz/fuzz_$$n tests/fuzz/fuzz_$$n.c $(CORE_SRCS) $(REF_SRCS); \
 		mkdir -p $(BUILD)/fuzz/corpus_$$n; \
 		$(BUILD)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) \
 			$(BUILD)/fuzz/corpus_$$n tests/fuzz/corpus_$$n; \
@@ -112,7 +114,7 @@ style: $(CHECKPATCH)
 		$(wildcard kmod/*.[ch] kmod/core/*.[ch] include/uapi/linux/*.h)
 
 sparse:
-	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" C=2 CF="-D__CHECK_ENDIAN__" modules
+	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" C=2 modules
 
 install: userspace
 	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)

@@ -93,19 +93,6 @@ unsigned int pmtufix_tcp_clamp(u8 *tcph, unsigned int hdrlen,
 	return n;
 }
 
-u16 pmtufix_tcp_min_mss(const u8 *tcph, const struct pmtufix_tcp_opts *opts)
-{
-	unsigned int i;
-	u16 min = 0xffff, v;
-
-	for (i = 0; i < opts->nmss && i < PMTUFIX_MAX_MSS_OPTS; i++) {
-		v = pmtufix_get_be16(tcph + opts->off[i] + 2);
-		if (v < min)
-			min = v;
-	}
-	return min;
-}
-
 int pmtufix_tcp_insert_mss(u8 *tcph, unsigned int hdrlen, u16 mss)
 {
 	u8 *opt = tcph + PMTUFIX_TCPHDR_MIN;
@@ -120,30 +107,4 @@ int pmtufix_tcp_insert_mss(u8 *tcph, unsigned int hdrlen, u16 mss)
 	/* Data offset, in 32-bit words, is the high nibble of byte 12. */
 	tcph[12] += (PMTUFIX_TCPOLEN_MSS / 4) << 4;
 	return 0;
-}
-
-/*
- * The options moved up by 4 bytes, an even distance: their 16-bit words
- * stay words and their sum does not change.  What changes is the TCP
- * length in the pseudo-header, the new option's word and the data offset.
- */
-void pmtufix_tcp_insert_csum(u8 *tcph, unsigned int oldlen, u8 old_doff_byte)
-{
-	u8 *check = tcph + 16;
-	u8 from[4], to[4];
-
-	/* As a 32-bit word, the IPv6 form; the IPv4 length has 16 bits. */
-	pmtufix_put_be16(from, oldlen >> 16);
-	pmtufix_put_be16(from + 2, oldlen & 0xffff);
-	pmtufix_put_be16(to, (oldlen + PMTUFIX_TCPOLEN_MSS) >> 16);
-	pmtufix_put_be16(to + 2, (oldlen + PMTUFIX_TCPOLEN_MSS) & 0xffff);
-	pmtufix_csum_replace(check, from, to, 4);
-
-	memset(from, 0, sizeof(from));
-	pmtufix_csum_replace(check, from, tcph + PMTUFIX_TCPHDR_MIN,
-			     PMTUFIX_TCPOLEN_MSS);
-
-	from[0] = old_doff_byte;
-	from[1] = tcph[13];
-	pmtufix_csum_replace(check, from, tcph + 12, 2);
 }

@@ -7,14 +7,13 @@
  * malformed, and a malformed header is never written.  Every MSS option is
  * clamped (a receiver may honour any of them).  Checksum changes are
  * reported as even-aligned windows (old and new bytes), for the caller to
- * apply: the module with inet_proto_csum_replace*(), tests and fuzzers with
- * pmtufix_csum_replace().
+ * apply: the module with inet_proto_csum_replace*(), the tests and fuzzers
+ * with the reference arithmetic of tests/ref/csum.c.
  */
 #ifndef _PMTUFIX_CORE_TCPOPT_H
 #define _PMTUFIX_CORE_TCPOPT_H
 
 #include "types.h"
-#include "csum.h"
 
 #define PMTUFIX_TCPHDR_MIN	20
 #define PMTUFIX_TCPHDR_MAX	60
@@ -30,6 +29,29 @@
 #define PMTUFIX_TCP_SYN		0x02
 #define PMTUFIX_TCP_RST		0x04
 #define PMTUFIX_TCP_ACK		0x10
+
+/*
+ * The incremental checksum update is exact only over 16-bit words that
+ * start at an even offset of the checksummed data.  A field at an odd
+ * offset (an MSS option after a single NOP) is widened to the even-aligned
+ * window around it first; the largest such window, for a 2-byte field, is
+ * PMTUFIX_CSUM_WINDOW_MAX bytes.
+ */
+#define PMTUFIX_CSUM_WINDOW_MAX 4
+
+/*
+ * The even-aligned window covering bytes [off, off + len) of the data:
+ * returns its length and stores its first offset in *start.
+ */
+static inline unsigned int pmtufix_csum_window(unsigned int off,
+					       unsigned int len,
+					       unsigned int *start)
+{
+	unsigned int end = off + len;
+
+	*start = off & ~1U;
+	return ((end + 1) & ~1U) - *start;
+}
 
 struct pmtufix_tcp_opts {
 	unsigned int nmss;			/* MSS options found */
@@ -67,12 +89,6 @@ unsigned int pmtufix_tcp_clamp(u8 *tcph, unsigned int hdrlen,
 			       struct pmtufix_csum_edit *edits);
 
 /*
- * The smallest MSS option value in @opts (0xffff if none): what the
- * sender of the SYN advertises.
- */
-u16 pmtufix_tcp_min_mss(const u8 *tcph, const struct pmtufix_tcp_opts *opts);
-
-/*
  * Inserts an MSS option carrying @mss right after the fixed header, moving
  * the existing options 4 bytes up and raising the data offset by one.  The
  * buffer must hold @hdrlen + 4 bytes and the segment must carry no data
@@ -87,13 +103,5 @@ u16 pmtufix_tcp_min_mss(const u8 *tcph, const struct pmtufix_tcp_opts *opts);
  * others with pmtufix_tcp_insert_csum().
  */
 int pmtufix_tcp_insert_mss(u8 *tcph, unsigned int hdrlen, u16 mss);
-
-/*
- * Updates the checksum of a segment that went through
- * pmtufix_tcp_insert_mss() when it was @oldlen bytes long (the TCP length
- * of the pseudo-header before) and byte 12 of its header was
- * @old_doff_byte.  For IPv4 and IPv6 alike.
- */
-void pmtufix_tcp_insert_csum(u8 *tcph, unsigned int oldlen, u8 old_doff_byte);
 
 #endif /* _PMTUFIX_CORE_TCPOPT_H */

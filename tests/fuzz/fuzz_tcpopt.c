@@ -26,16 +26,16 @@
  *     walks to the same options, moved by 4, after the new one.
  *
  * Build and run (clang):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ikmod \
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ikmod -Itests/ref \
  *       -o fuzz_tcpopt tests/fuzz/fuzz_tcpopt.c kmod/core/tcpopt.c \
- *       kmod/core/csum.c
+ *       tests/ref/csum.c
  *   mkdir -p /tmp/corpus_tcpopt
  *   ./fuzz_tcpopt -max_total_time=600 /tmp/corpus_tcpopt \
  *       tests/fuzz/corpus_tcpopt
  * Replay a corpus without libFuzzer (gcc):
  *   gcc -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
- *       -Ikmod -o fuzz_tcpopt_replay tests/fuzz/fuzz_tcpopt.c \
- *       tests/fuzz/standalone.c kmod/core/tcpopt.c kmod/core/csum.c
+ *       -Ikmod -Itests/ref -o fuzz_tcpopt_replay tests/fuzz/fuzz_tcpopt.c \
+ *       tests/fuzz/standalone.c kmod/core/tcpopt.c tests/ref/csum.c
  *   ./fuzz_tcpopt_replay tests/fuzz/corpus_tcpopt
  *
  * The seed corpus holds the TCP headers of the SYN and SYN-ACK of every
@@ -48,6 +48,7 @@
 #include <stdlib.h>
 
 #include "core/tcpopt.h"
+#include "csum.h"
 
 #define FLAG_V6		0x01
 #define FLAG_HDRLEN	0x02

@@ -3,7 +3,7 @@
  * The incremental checksum update against a full recomputation, for fields
  * at every offset and both parities.
  */
-#include "core/csum.h"
+#include "csum.h"
 #include "unit.h"
 
 /* The TCP checksum of a segment over an IPv4 pseudo-header. */

@@ -6,6 +6,7 @@
  * over IPv4 and IPv6 pseudo-headers.
  */
 #include "core/tcpopt.h"
+#include "csum.h"
 #include "unit.h"
 
 #define EOL	PMTUFIX_TCPOPT_EOL
