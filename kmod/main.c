@@ -7,7 +7,7 @@
 
 #include <linux/module.h>
 
-#include "pmtufix.h"
+#include "table.h"
 
 static int __init pmtufix_init(void)
 {

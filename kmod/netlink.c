@@ -12,7 +12,7 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
-#include "pmtufix.h"
+#include "table.h"
 
 static struct genl_family pmtufix_genl_family;
 
@@ -362,10 +362,10 @@ static int pmtufix_nl_put_layers(struct sk_buff *skb,
 }
 
 /* The MSS an entry clamps to: its path's, but not below the floor. */
-static u32 pmtufix_entry_mss(const struct pmtufix_tdata *d,
+static u32 pmtufix_entry_mss(const struct pmtufix_snapshot *d,
 			     unsigned int family, u32 profile)
 {
-	return max_t(u32, d->paths[profile].mss, pmtufix_floor(d, family));
+	return max_t(u32, d->fits[profile].mss, pmtufix_floor(d, family));
 }
 
 /* Attribute of each entry counter, in enum pmtufix_entry_counter order. */
@@ -392,7 +392,7 @@ static int pmtufix_nl_put_entry_stats(struct sk_buff *skb,
 
 /* Entry @i of @family of snapshot @d, as a nest of type @type. */
 static int pmtufix_nl_put_entry(struct sk_buff *skb, int type,
-				const struct pmtufix_tdata *d,
+				const struct pmtufix_snapshot *d,
 				unsigned int family, u32 i)
 {
 	const struct pmtufix_entry_stats *st;
@@ -426,7 +426,7 @@ static int pmtufix_nl_put_entry(struct sk_buff *skb, int type,
 	    (p->base_mtu &&
 	     nla_put_u32(skb, PMTUFIX_ENTRY_A_MTU, p->base_mtu)) ||
 	    (p->nlayers && pmtufix_nl_put_layers(skb, p)) ||
-	    nla_put_u32(skb, PMTUFIX_ENTRY_A_INNER_MTU, d->paths[profile].mtu) ||
+	    nla_put_u32(skb, PMTUFIX_ENTRY_A_INNER_MTU, d->fits[profile].mtu) ||
 	    nla_put_u32(skb, PMTUFIX_ENTRY_A_MSS,
 			pmtufix_entry_mss(d, family, profile)) ||
 	    pmtufix_nl_put_entry_stats(skb, st))
@@ -459,7 +459,7 @@ static int pmtufix_nl_put_table(struct sk_buff *skb, struct genl_info *info,
 				struct netlink_callback *cb,
 				const struct pmtufix_table *t)
 {
-	const struct pmtufix_tdata *d = pmtufix_table_data(t);
+	const struct pmtufix_snapshot *d = pmtufix_table_snapshot(t);
 	void *hdr;
 
 	hdr = pmtufix_nl_put_hdr(skb, info, cb, PMTUFIX_CMD_TABLE_GET);
@@ -625,7 +625,7 @@ static int pmtufix_nl_table_set(struct sk_buff *skb, struct genl_info *info)
 		ret = PTR_ERR(t);
 		goto out;
 	}
-	def = pmtufix_table_data(t)->def;
+	def = pmtufix_table_snapshot(t)->def;
 	pmtufix_nl_defaults(info->attrs, &def);
 	ret = pmtufix_table_update(t, NULL, NULL, &def, 0, info->extack);
 out:
@@ -826,7 +826,7 @@ static int pmtufix_nl_entry_dump(struct sk_buff *skb,
 {
 	struct pmtufix_net *pn = pmtufix_pernet(sock_net(skb->sk));
 	struct nlattr *attrs[PMTUFIX_A_MAX + 1];
-	const struct pmtufix_tdata *d;
+	const struct pmtufix_snapshot *d;
 	struct pmtufix_table *t;
 	struct nlattr *entries;
 	unsigned int family;
@@ -845,7 +845,7 @@ static int pmtufix_nl_entry_dump(struct sk_buff *skb,
 		ret = PTR_ERR(t);
 		goto out;
 	}
-	d = pmtufix_table_data(t);
+	d = pmtufix_table_snapshot(t);
 	cb->seq = t->generation;
 
 	hdr = pmtufix_nl_put_hdr(skb, NULL, cb, PMTUFIX_CMD_ENTRY_GET);
@@ -893,7 +893,7 @@ static int pmtufix_nl_lookup(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pmtufix_net *pn = pmtufix_nl_pernet(info);
 	struct nlattr *addr = info->attrs[PMTUFIX_A_ADDR];
-	const struct pmtufix_tdata *d;
+	const struct pmtufix_snapshot *d;
 	struct pmtufix_table *t;
 	unsigned int family;
 	struct sk_buff *msg;
@@ -919,7 +919,7 @@ static int pmtufix_nl_lookup(struct sk_buff *skb, struct genl_info *info)
 		ret = PTR_ERR(t);
 		goto out;
 	}
-	d = pmtufix_table_data(t);
+	d = pmtufix_table_snapshot(t);
 	i = family == PMTUFIX_IPV4 ? pmtufix_lookup4(d, nla_data(addr)) :
 				     pmtufix_lookup6(d, nla_data(addr));
 	hdr = pmtufix_nl_put_hdr(msg, info, NULL, PMTUFIX_CMD_LOOKUP);

@@ -34,7 +34,7 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 
-#include "pmtufix.h"
+#include "table.h"
 #include "core/tcpopt.h"
 
 /* What one packet did, counted in one go at the end. */
@@ -62,9 +62,9 @@ static void pmtufix_count(struct pmtufix_table *t, u32 events)
 }
 
 /* The entry matching @addr, or false when none does. */
-static bool pmtufix_find(const struct pmtufix_tdata *d, unsigned int family,
+static bool pmtufix_find(const struct pmtufix_snapshot *d, unsigned int family,
 			 const u8 *addr, struct pmtufix_entry_stats **st,
-			 const struct pmtufix_path **path)
+			 const struct pmtufix_fit **fit)
 {
 	u32 i, profile;
 
@@ -81,16 +81,16 @@ static bool pmtufix_find(const struct pmtufix_tdata *d, unsigned int family,
 		profile = d->prof6[i];
 		*st = &d->st6[i];
 	}
-	*path = &d->paths[profile];
+	*fit = &d->fits[profile];
 	return true;
 }
 
-/* The MTU of @path as told to senders: see pmtufix_signal_mtu(). */
-static u32 pmtufix_path_signal_mtu(const struct pmtufix_tdata *d,
+/* The MTU of @fit as told to senders: see pmtufix_signal_mtu(). */
+static u32 pmtufix_fit_signal_mtu(const struct pmtufix_snapshot *d,
 				   unsigned int family,
-				   const struct pmtufix_path *path)
+				   const struct pmtufix_fit *fit)
 {
-	return pmtufix_signal_mtu(family, path->mtu, pmtufix_floor(d, family));
+	return pmtufix_signal_mtu(family, fit->mtu, pmtufix_floor(d, family));
 }
 
 /* An address's entry as a SYN sees it: its counters and the MSS it allows. */
@@ -99,14 +99,14 @@ struct pmtufix_hit {
 	u16 mss;
 };
 
-static bool pmtufix_match(const struct pmtufix_tdata *d, unsigned int family,
+static bool pmtufix_match(const struct pmtufix_snapshot *d, unsigned int family,
 			  const u8 *addr, struct pmtufix_hit *hit)
 {
-	const struct pmtufix_path *path;
+	const struct pmtufix_fit *fit;
 
-	if (!pmtufix_find(d, family, addr, &hit->st, &path))
+	if (!pmtufix_find(d, family, addr, &hit->st, &fit))
 		return false;
-	hit->mss = path->mss;
+	hit->mss = fit->mss;
 	atomic64_inc(&hit->st->c[PMTUFIX_EC_HITS]);
 	return true;
 }
@@ -118,7 +118,7 @@ static bool pmtufix_match(const struct pmtufix_tdata *d, unsigned int family,
  */
 static u16 pmtufix_target_mss(const struct sk_buff *skb,
 			      const struct xt_pmtufix_info *info,
-			      const struct pmtufix_tdata *d,
+			      const struct pmtufix_snapshot *d,
 			      struct pmtufix_pkt *pkt,
 			      struct pmtufix_entry_stats **which)
 {
@@ -231,7 +231,7 @@ static int pmtufix_mangle(struct sk_buff *skb,
 	struct pmtufix_table *t = info->priv;
 	struct pmtufix_csum_edit edits[PMTUFIX_MAX_MSS_OPTS];
 	struct pmtufix_entry_stats *which = NULL;
-	const struct pmtufix_tdata *d;
+	const struct pmtufix_snapshot *d;
 	struct pmtufix_tcp_opts opts;
 	unsigned int hdrlen, i, n;
 	const struct tcphdr *th;
@@ -305,7 +305,7 @@ static int pmtufix_mangle(struct sk_buff *skb,
  * default icmp/ratemask).  Only packets about to be refused come here.
  */
 static bool pmtufix_too_big_allowed(struct pmtufix_table *t,
-				    const struct pmtufix_tdata *d,
+				    const struct pmtufix_snapshot *d,
 				    const struct pmtufix_pkt *pkt)
 {
 	const struct pmtufix_defaults *def = &d->def;
@@ -395,8 +395,8 @@ static bool pmtufix_exceeds(const struct sk_buff *skb, unsigned int mtu,
 static bool pmtufix_too_big(struct sk_buff *skb, struct pmtufix_table *t,
 			    struct pmtufix_pkt *pkt, u16 frag_max_size)
 {
-	const struct pmtufix_tdata *d = rcu_dereference(t->data);
-	const struct pmtufix_path *path;
+	const struct pmtufix_snapshot *d = rcu_dereference(t->data);
+	const struct pmtufix_fit *fit;
 	struct pmtufix_entry_stats *st;
 	u32 mtu;
 
@@ -405,9 +405,9 @@ static bool pmtufix_too_big(struct sk_buff *skb, struct pmtufix_table *t,
 					   pmtufix_floor(d, pkt->family)) ||
 	    !skb_valid_dst(skb))
 		return false;
-	if (!pmtufix_find(d, pkt->family, pkt->daddr, &st, &path))
+	if (!pmtufix_find(d, pkt->family, pkt->daddr, &st, &fit))
 		return false;
-	mtu = pmtufix_path_signal_mtu(d, pkt->family, path);
+	mtu = pmtufix_fit_signal_mtu(d, pkt->family, fit);
 	if (!pmtufix_exceeds(skb, mtu, frag_max_size))
 		return false;
 
@@ -457,15 +457,15 @@ static void pmtufix_repair(struct sk_buff *skb, struct pmtufix_table *t,
 			   struct pmtufix_pkt *pkt, unsigned int off,
 			   const u8 *qdaddr, u32 announced)
 {
-	const struct pmtufix_tdata *d = rcu_dereference(t->data);
-	const struct pmtufix_path *path;
+	const struct pmtufix_snapshot *d = rcu_dereference(t->data);
+	const struct pmtufix_fit *fit;
 	struct pmtufix_entry_stats *st;
 	u32 mtu;
 
-	if (!pmtufix_find(d, pkt->family, qdaddr, &st, &path))
+	if (!pmtufix_find(d, pkt->family, qdaddr, &st, &fit))
 		return;
 	mtu = pmtufix_repair_mtu(announced,
-				 pmtufix_path_signal_mtu(d, pkt->family, path));
+				 pmtufix_fit_signal_mtu(d, pkt->family, fit));
 	if (!mtu)
 		return;
 
