@@ -138,6 +138,43 @@ static struct pmtufix_table *pmtufix_nl_table(struct pmtufix_net *pn,
 	return t;
 }
 
+/* What a command does to the table its request names, under pn->lock. */
+typedef int (*pmtufix_nl_act_t)(struct pmtufix_table *t,
+				struct genl_info *info, void *arg);
+
+/* The shape of most commands: lock, find the table, act, unlock. */
+static int pmtufix_nl_do_table(struct genl_info *info, pmtufix_nl_act_t act,
+			       void *arg)
+{
+	struct pmtufix_net *pn = pmtufix_nl_pernet(info);
+	struct pmtufix_table *t;
+	int ret;
+
+	mutex_lock(&pn->lock);
+	t = pmtufix_nl_table(pn, info->attrs, info->extack);
+	ret = IS_ERR(t) ? PTR_ERR(t) : act(t, info, arg);
+	mutex_unlock(&pn->lock);
+	return ret;
+}
+
+/* The same for a command with a reply: @act fills the message it is given. */
+static int pmtufix_nl_reply_table(struct genl_info *info, size_t size,
+				  pmtufix_nl_act_t act)
+{
+	struct sk_buff *msg;
+	int ret;
+
+	msg = genlmsg_new(size, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	ret = pmtufix_nl_do_table(info, act, msg);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
 static void pmtufix_nl_defaults(struct nlattr **attrs,
 				struct pmtufix_defaults *def)
 {
@@ -591,70 +628,46 @@ static int pmtufix_nl_table_new(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-static int pmtufix_nl_table_del(struct sk_buff *skb, struct genl_info *info)
+static int pmtufix_nl_act_del(struct pmtufix_table *t, struct genl_info *info,
+			      void *arg)
 {
-	struct pmtufix_net *pn = pmtufix_nl_pernet(info);
-	struct pmtufix_table *t;
-	int ret = 0;
-
-	mutex_lock(&pn->lock);
-	t = pmtufix_nl_table(pn, info->attrs, info->extack);
-	if (IS_ERR(t)) {
-		ret = PTR_ERR(t);
-	} else if (t->rules) {
+	if (t->rules) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PMTUFIX_A_TABLE],
 				    "iptables rules use the table");
-		ret = -EBUSY;
-	} else {
-		pmtufix_table_unlink(t);
+		return -EBUSY;
 	}
-	mutex_unlock(&pn->lock);
-	return ret;
+	pmtufix_table_unlink(t);
+	return 0;
+}
+
+static int pmtufix_nl_table_del(struct sk_buff *skb, struct genl_info *info)
+{
+	return pmtufix_nl_do_table(info, pmtufix_nl_act_del, NULL);
+}
+
+static int pmtufix_nl_act_set(struct pmtufix_table *t, struct genl_info *info,
+			      void *arg)
+{
+	struct pmtufix_defaults def = pmtufix_table_snapshot(t)->def;
+
+	pmtufix_nl_defaults(info->attrs, &def);
+	return pmtufix_table_update(t, NULL, NULL, &def, 0, info->extack);
 }
 
 static int pmtufix_nl_table_set(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pmtufix_net *pn = pmtufix_nl_pernet(info);
-	struct pmtufix_defaults def;
-	struct pmtufix_table *t;
-	int ret;
+	return pmtufix_nl_do_table(info, pmtufix_nl_act_set, NULL);
+}
 
-	mutex_lock(&pn->lock);
-	t = pmtufix_nl_table(pn, info->attrs, info->extack);
-	if (IS_ERR(t)) {
-		ret = PTR_ERR(t);
-		goto out;
-	}
-	def = pmtufix_table_snapshot(t)->def;
-	pmtufix_nl_defaults(info->attrs, &def);
-	ret = pmtufix_table_update(t, NULL, NULL, &def, 0, info->extack);
-out:
-	mutex_unlock(&pn->lock);
-	return ret;
+static int pmtufix_nl_act_get(struct pmtufix_table *t, struct genl_info *info,
+			      void *msg)
+{
+	return pmtufix_nl_put_table(msg, info, NULL, t);
 }
 
 static int pmtufix_nl_table_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pmtufix_net *pn = pmtufix_nl_pernet(info);
-	struct pmtufix_table *t;
-	struct sk_buff *msg;
-	int ret;
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	mutex_lock(&pn->lock);
-	t = pmtufix_nl_table(pn, info->attrs, info->extack);
-	if (IS_ERR(t))
-		ret = PTR_ERR(t);
-	else
-		ret = pmtufix_nl_put_table(msg, info, NULL, t);
-	mutex_unlock(&pn->lock);
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	return genlmsg_reply(msg, info);
+	return pmtufix_nl_reply_table(info, NLMSG_GOODSIZE, pmtufix_nl_act_get);
 }
 
 /* Dumps of every table: cb->args[0] is the position to resume at. */
@@ -693,62 +706,50 @@ static int pmtufix_nl_table_dump(struct sk_buff *skb,
 	return pmtufix_nl_tables_dump(skb, cb, false);
 }
 
-static int pmtufix_nl_entry_add(struct sk_buff *skb, struct genl_info *info)
+static int pmtufix_nl_act_add(struct pmtufix_table *t, struct genl_info *info,
+			      void *b)
+{
+	unsigned int flags = 0;
+
+	if (info->attrs[PMTUFIX_A_FLAGS] &&
+	    nla_get_u32(info->attrs[PMTUFIX_A_FLAGS]) & PMTUFIX_F_REPLACE)
+		flags |= PMTUFIX_UPDATE_REPLACE;
+	return pmtufix_table_update(t, b, NULL, NULL, flags, info->extack);
+}
+
+static int pmtufix_nl_act_del_entries(struct pmtufix_table *t,
+				      struct genl_info *info, void *b)
+{
+	return pmtufix_table_update(t, NULL, b, NULL, 0, info->extack);
+}
+
+/* ENTRY_ADD and ENTRY_DEL: parse the entries, then change the table. */
+static int pmtufix_nl_entries(struct genl_info *info, bool add,
+			      pmtufix_nl_act_t act)
 {
 	struct pmtufix_net *pn = pmtufix_nl_pernet(info);
-	unsigned int flags = 0;
 	struct pmtufix_batch b;
-	struct pmtufix_table *t;
 	int ret;
 
 	if (GENL_REQ_ATTR_CHECK(info, PMTUFIX_A_ENTRIES))
 		return -EINVAL;
-	if (info->attrs[PMTUFIX_A_FLAGS] &&
-	    nla_get_u32(info->attrs[PMTUFIX_A_FLAGS]) & PMTUFIX_F_REPLACE)
-		flags |= PMTUFIX_UPDATE_REPLACE;
-
 	pmtufix_batch_init(&b, pmtufix_entry_limit(pn));
 	ret = pmtufix_nl_parse_entries(pn, info->attrs[PMTUFIX_A_ENTRIES],
-				       true, &b, info->extack);
-	if (ret)
-		goto out;
-	mutex_lock(&pn->lock);
-	t = pmtufix_nl_table(pn, info->attrs, info->extack);
-	if (IS_ERR(t))
-		ret = PTR_ERR(t);
-	else
-		ret = pmtufix_table_update(t, &b, NULL, NULL, flags,
-					   info->extack);
-	mutex_unlock(&pn->lock);
-out:
+				       add, &b, info->extack);
+	if (!ret)
+		ret = pmtufix_nl_do_table(info, act, &b);
 	pmtufix_batch_free(&b);
 	return ret;
 }
 
+static int pmtufix_nl_entry_add(struct sk_buff *skb, struct genl_info *info)
+{
+	return pmtufix_nl_entries(info, true, pmtufix_nl_act_add);
+}
+
 static int pmtufix_nl_entry_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pmtufix_net *pn = pmtufix_nl_pernet(info);
-	struct pmtufix_batch b;
-	struct pmtufix_table *t;
-	int ret;
-
-	if (GENL_REQ_ATTR_CHECK(info, PMTUFIX_A_ENTRIES))
-		return -EINVAL;
-	pmtufix_batch_init(&b, pmtufix_entry_limit(pn));
-	ret = pmtufix_nl_parse_entries(pn, info->attrs[PMTUFIX_A_ENTRIES],
-				       false, &b, info->extack);
-	if (ret)
-		goto out;
-	mutex_lock(&pn->lock);
-	t = pmtufix_nl_table(pn, info->attrs, info->extack);
-	if (IS_ERR(t))
-		ret = PTR_ERR(t);
-	else
-		ret = pmtufix_table_update(t, NULL, &b, NULL, 0, info->extack);
-	mutex_unlock(&pn->lock);
-out:
-	pmtufix_batch_free(&b);
-	return ret;
+	return pmtufix_nl_entries(info, false, pmtufix_nl_act_del_entries);
 }
 
 static void pmtufix_nl_load_drop(struct pmtufix_table *t)
@@ -757,53 +758,48 @@ static void pmtufix_nl_load_drop(struct pmtufix_table *t)
 	t->load = NULL;
 }
 
-static int pmtufix_nl_table_load(struct sk_buff *skb, struct genl_info *info)
+/* BEGIN: a new load of @t for the requesting socket. */
+static int pmtufix_nl_load_begin(struct pmtufix_table *t,
+				 struct genl_info *info)
 {
-	struct pmtufix_net *pn = pmtufix_nl_pernet(info);
-	struct pmtufix_table *t;
-	u32 load;
+	if (t->load && t->load->portid != info->snd_portid) {
+		NL_SET_ERR_MSG(info->extack,
+			       "another load of this table is in progress");
+		return -EBUSY;
+	}
+	pmtufix_nl_load_drop(t);
+	t->load = kzalloc(sizeof(*t->load), GFP_KERNEL_ACCOUNT);
+	if (!t->load)
+		return -ENOMEM;
+	t->load->portid = info->snd_portid;
+	pmtufix_batch_init(&t->load->batch, pmtufix_entry_limit(t->pn));
+	return 0;
+}
+
+static int pmtufix_nl_act_load(struct pmtufix_table *t, struct genl_info *info,
+			       void *arg)
+{
+	u32 load = nla_get_u32(info->attrs[PMTUFIX_A_LOAD]);
 	int ret = 0;
 
-	if (GENL_REQ_ATTR_CHECK(info, PMTUFIX_A_LOAD))
-		return -EINVAL;
-	load = nla_get_u32(info->attrs[PMTUFIX_A_LOAD]);
-
-	mutex_lock(&pn->lock);
-	t = pmtufix_nl_table(pn, info->attrs, info->extack);
-	if (IS_ERR(t)) {
-		ret = PTR_ERR(t);
-		goto out;
-	}
 	if (load & PMTUFIX_LOAD_BEGIN) {
-		if (t->load && t->load->portid != info->snd_portid) {
-			NL_SET_ERR_MSG(info->extack,
-				       "another load of this table is in progress");
-			ret = -EBUSY;
-			goto out;
-		}
-		pmtufix_nl_load_drop(t);
-		t->load = kzalloc(sizeof(*t->load), GFP_KERNEL_ACCOUNT);
-		if (!t->load) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		t->load->portid = info->snd_portid;
-		pmtufix_batch_init(&t->load->batch, pmtufix_entry_limit(pn));
+		ret = pmtufix_nl_load_begin(t, info);
+		if (ret)
+			return ret;
 	} else if (!t->load || t->load->portid != info->snd_portid) {
 		NL_SET_ERR_MSG(info->extack,
 			       "no load of this table in progress on this socket");
-		ret = -EINVAL;
-		goto out;
+		return -EINVAL;
 	}
 
 	if (info->attrs[PMTUFIX_A_ENTRIES]) {
-		ret = pmtufix_nl_parse_entries(pn,
+		ret = pmtufix_nl_parse_entries(t->pn,
 					       info->attrs[PMTUFIX_A_ENTRIES],
 					       true, &t->load->batch,
 					       info->extack);
 		if (ret) {
 			pmtufix_nl_load_drop(t);
-			goto out;
+			return ret;
 		}
 	}
 	if (load & PMTUFIX_LOAD_COMMIT) {
@@ -811,9 +807,14 @@ static int pmtufix_nl_table_load(struct sk_buff *skb, struct genl_info *info)
 					   PMTUFIX_UPDATE_ALL, info->extack);
 		pmtufix_nl_load_drop(t);
 	}
-out:
-	mutex_unlock(&pn->lock);
 	return ret;
+}
+
+static int pmtufix_nl_table_load(struct sk_buff *skb, struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, PMTUFIX_A_LOAD))
+		return -EINVAL;
+	return pmtufix_nl_do_table(info, pmtufix_nl_act_load, NULL);
 }
 
 /*
@@ -889,17 +890,32 @@ out:
 	return ret;
 }
 
+static int pmtufix_nl_act_lookup(struct pmtufix_table *t,
+				 struct genl_info *info, void *msg)
+{
+	const struct pmtufix_snapshot *d = pmtufix_table_snapshot(t);
+	struct nlattr *addr = info->attrs[PMTUFIX_A_ADDR];
+	unsigned int family;
+	void *hdr;
+	u32 i;
+
+	family = nla_len(addr) == 4 ? PMTUFIX_IPV4 : PMTUFIX_IPV6;
+	i = family == PMTUFIX_IPV4 ? pmtufix_lookup4(d, nla_data(addr)) :
+				     pmtufix_lookup6(d, nla_data(addr));
+	hdr = pmtufix_nl_put_hdr(msg, info, NULL, PMTUFIX_CMD_LOOKUP);
+	if (!hdr ||
+	    nla_put_string(msg, PMTUFIX_A_TABLE, t->name) ||
+	    nla_put(msg, PMTUFIX_A_ADDR, nla_len(addr), nla_data(addr)) ||
+	    (i != PMTUFIX_LPM_NONE &&
+	     pmtufix_nl_put_entry(msg, PMTUFIX_A_ENTRY, d, family, i)))
+		return -EMSGSIZE;
+	genlmsg_end(msg, hdr);
+	return 0;
+}
+
 static int pmtufix_nl_lookup(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pmtufix_net *pn = pmtufix_nl_pernet(info);
 	struct nlattr *addr = info->attrs[PMTUFIX_A_ADDR];
-	const struct pmtufix_snapshot *d;
-	struct pmtufix_table *t;
-	unsigned int family;
-	struct sk_buff *msg;
-	void *hdr;
-	int ret = 0;
-	u32 i;
 
 	if (GENL_REQ_ATTR_CHECK(info, PMTUFIX_A_ADDR))
 		return -EINVAL;
@@ -908,73 +924,34 @@ static int pmtufix_nl_lookup(struct sk_buff *skb, struct genl_info *info)
 				    "an address is 4 or 16 bytes");
 		return -EINVAL;
 	}
-	family = nla_len(addr) == 4 ? PMTUFIX_IPV4 : PMTUFIX_IPV6;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
+	return pmtufix_nl_reply_table(info, NLMSG_GOODSIZE,
+				      pmtufix_nl_act_lookup);
+}
 
-	mutex_lock(&pn->lock);
-	t = pmtufix_nl_table(pn, info->attrs, info->extack);
-	if (IS_ERR(t)) {
-		ret = PTR_ERR(t);
-		goto out;
-	}
-	d = pmtufix_table_snapshot(t);
-	i = family == PMTUFIX_IPV4 ? pmtufix_lookup4(d, nla_data(addr)) :
-				     pmtufix_lookup6(d, nla_data(addr));
-	hdr = pmtufix_nl_put_hdr(msg, info, NULL, PMTUFIX_CMD_LOOKUP);
-	if (!hdr ||
-	    nla_put_string(msg, PMTUFIX_A_TABLE, t->name) ||
-	    nla_put(msg, PMTUFIX_A_ADDR, nla_len(addr), nla_data(addr)) ||
-	    (i != PMTUFIX_LPM_NONE &&
-	     pmtufix_nl_put_entry(msg, PMTUFIX_A_ENTRY, d, family, i))) {
-		ret = -EMSGSIZE;
-		goto out;
-	}
-	genlmsg_end(msg, hdr);
-out:
-	mutex_unlock(&pn->lock);
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	return genlmsg_reply(msg, info);
+static bool pmtufix_nl_percpu(struct nlattr **attrs)
+{
+	return attrs[PMTUFIX_A_FLAGS] &&
+	       nla_get_u32(attrs[PMTUFIX_A_FLAGS]) & PMTUFIX_F_PERCPU;
+}
+
+static int pmtufix_nl_act_stats(struct pmtufix_table *t,
+				struct genl_info *info, void *msg)
+{
+	return pmtufix_nl_put_stats(msg, info, NULL, t,
+				    pmtufix_nl_percpu(info->attrs));
 }
 
 static int pmtufix_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pmtufix_net *pn = pmtufix_nl_pernet(info);
-	bool percpu = false;
-	struct pmtufix_table *t;
-	struct sk_buff *msg;
-	size_t size;
-	int ret;
+	size_t size = NLMSG_GOODSIZE;
 
-	if (info->attrs[PMTUFIX_A_FLAGS])
-		percpu = nla_get_u32(info->attrs[PMTUFIX_A_FLAGS]) &
-			 PMTUFIX_F_PERCPU;
-	size = NLMSG_GOODSIZE;
-	if (percpu)
+	if (pmtufix_nl_percpu(info->attrs))
 		size += num_possible_cpus() *
 			nla_total_size(PMTUFIX_C_MAX * nla_total_size_64bit(8) +
 				       nla_total_size(4)) +
 			DIV_ROUND_UP(num_possible_cpus(),
 				     PMTUFIX_CPUS_PER_NEST) * nla_total_size(0);
-	msg = genlmsg_new(size, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	mutex_lock(&pn->lock);
-	t = pmtufix_nl_table(pn, info->attrs, info->extack);
-	if (IS_ERR(t))
-		ret = PTR_ERR(t);
-	else
-		ret = pmtufix_nl_put_stats(msg, info, NULL, t, percpu);
-	mutex_unlock(&pn->lock);
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	return genlmsg_reply(msg, info);
+	return pmtufix_nl_reply_table(info, size, pmtufix_nl_act_stats);
 }
 
 static int pmtufix_nl_stats_dump(struct sk_buff *skb,
@@ -986,8 +963,7 @@ static int pmtufix_nl_stats_dump(struct sk_buff *skb,
 	ret = pmtufix_nl_dump_attrs(cb, attrs);
 	if (ret)
 		return ret;
-	if (attrs[PMTUFIX_A_FLAGS] &&
-	    nla_get_u32(attrs[PMTUFIX_A_FLAGS]) & PMTUFIX_F_PERCPU) {
+	if (pmtufix_nl_percpu(attrs)) {
 		NL_SET_ERR_MSG(cb->extack,
 			       "per-CPU counters are read one table at a time");
 		return -EINVAL;
@@ -995,25 +971,25 @@ static int pmtufix_nl_stats_dump(struct sk_buff *skb,
 	return pmtufix_nl_tables_dump(skb, cb, true);
 }
 
+static int pmtufix_nl_act_reset(struct pmtufix_table *t,
+				struct genl_info *info, void *arg)
+{
+	pmtufix_stats_reset(t);
+	return 0;
+}
+
 static int pmtufix_nl_stats_reset(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pmtufix_net *pn = pmtufix_nl_pernet(info);
 	struct pmtufix_table *t;
-	int ret = 0;
 
+	if (info->attrs[PMTUFIX_A_TABLE])
+		return pmtufix_nl_do_table(info, pmtufix_nl_act_reset, NULL);
 	mutex_lock(&pn->lock);
-	if (info->attrs[PMTUFIX_A_TABLE]) {
-		t = pmtufix_nl_table(pn, info->attrs, info->extack);
-		if (IS_ERR(t))
-			ret = PTR_ERR(t);
-		else
-			pmtufix_stats_reset(t);
-	} else {
-		list_for_each_entry(t, &pn->tables, list)
-			pmtufix_stats_reset(t);
-	}
+	list_for_each_entry(t, &pn->tables, list)
+		pmtufix_stats_reset(t);
 	mutex_unlock(&pn->lock);
-	return ret;
+	return 0;
 }
 
 static const struct genl_small_ops pmtufix_genl_ops[] = {

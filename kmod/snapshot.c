@@ -242,8 +242,8 @@ static int pmtufix_batch_sort(struct pmtufix_batch *b,
 
 /* The old snapshot's entry @i of @family, as a batch entry. */
 static void pmtufix_snapshot_ent(const struct pmtufix_snapshot *d,
-			      unsigned int family, u32 i,
-			      struct pmtufix_ent *e)
+				 unsigned int family, u32 i,
+				 struct pmtufix_ent *e)
 {
 	memset(e, 0, sizeof(*e));
 	e->family = family;
@@ -392,7 +392,7 @@ static void pmtufix_batch_family(const struct pmtufix_batch *b,
 }
 
 static int pmtufix_build_fits(struct pmtufix_snapshot *d,
-			       struct netlink_ext_ack *extack)
+			      struct netlink_ext_ack *extack)
 {
 	const struct pmtufix_profile *p;
 	u32 i, base, mtu, mss;
@@ -531,10 +531,11 @@ static int pmtufix_build_alloc(struct pmtufix_build *bld,
 }
 
 struct pmtufix_snapshot *
-pmtufix_snapshot_build(const struct pmtufix_snapshot *old, struct pmtufix_batch *add,
-		    struct pmtufix_batch *del, const struct pmtufix_defaults *def,
-		    unsigned int flags, const struct pmtufix_net *pn,
-		    struct netlink_ext_ack *extack)
+pmtufix_snapshot_build(const struct pmtufix_snapshot *old,
+		       struct pmtufix_batch *add, struct pmtufix_batch *del,
+		       const struct pmtufix_defaults *def, unsigned int flags,
+		       const struct pmtufix_net *pn,
+		       struct netlink_ext_ack *extack)
 {
 	u32 max = pn ? pmtufix_entry_limit(pn) : 0;
 	bool all = flags & PMTUFIX_UPDATE_ALL;
@@ -542,6 +543,7 @@ pmtufix_snapshot_build(const struct pmtufix_snapshot *old, struct pmtufix_batch 
 	const struct pmtufix_ent *a, *a_end, *x, *x_end;
 	struct pmtufix_build bld = { .old = old, .add = add };
 	struct pmtufix_snapshot *d;
+	unsigned int family;
 	int ret;
 
 	if (add) {
@@ -565,18 +567,17 @@ pmtufix_snapshot_build(const struct pmtufix_snapshot *old, struct pmtufix_batch 
 	if (ret)
 		goto err;
 
-	pmtufix_batch_family(add, PMTUFIX_IPV4, &a, &a_end);
-	pmtufix_batch_family(del, PMTUFIX_IPV4, &x, &x_end);
-	ret = pmtufix_build_family(&bld, PMTUFIX_IPV4, all, replace,
-				   a, a_end, x, x_end, &d->n4, extack);
-	if (ret)
-		goto err;
-	pmtufix_batch_family(add, PMTUFIX_IPV6, &a, &a_end);
-	pmtufix_batch_family(del, PMTUFIX_IPV6, &x, &x_end);
-	ret = pmtufix_build_family(&bld, PMTUFIX_IPV6, all, replace,
-				   a, a_end, x, x_end, &d->n6, extack);
-	if (ret)
-		goto err;
+	for (family = PMTUFIX_IPV4; family; family = family == PMTUFIX_IPV4 ?
+					     PMTUFIX_IPV6 : 0) {
+		pmtufix_batch_family(add, family, &a, &a_end);
+		pmtufix_batch_family(del, family, &x, &x_end);
+		ret = pmtufix_build_family(&bld, family, all, replace,
+					   a, a_end, x, x_end,
+					   family == PMTUFIX_IPV4 ? &d->n4 : &d->n6,
+					   extack);
+		if (ret)
+			goto err;
+	}
 	/* A limit lowered later never stands in the way of a deletion. */
 	if (add && (u64)d->n4 + d->n6 > max) {
 		pmtufix_limit_msg(pn, extack);

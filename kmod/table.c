@@ -158,7 +158,7 @@ int pmtufix_table_update(struct pmtufix_table *t, struct pmtufix_batch *add,
 	struct pmtufix_snapshot *old = pmtufix_table_snapshot(t), *d;
 
 	d = pmtufix_snapshot_build(old, add, del, def ? def : &old->def, flags,
-				t->pn, extack);
+				   t->pn, extack);
 	if (IS_ERR(d))
 		return PTR_ERR(d);
 	rcu_assign_pointer(t->data, d);
@@ -219,7 +219,6 @@ void pmtufix_stats_reset(struct pmtufix_table *t)
 }
 
 /* Tables */
-
 
 struct pmtufix_table *pmtufix_table_find(struct pmtufix_net *pn,
 					 const char *name)

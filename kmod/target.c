@@ -87,8 +87,8 @@ static bool pmtufix_find(const struct pmtufix_snapshot *d, unsigned int family,
 
 /* The MTU of @fit as told to senders: see pmtufix_signal_mtu(). */
 static u32 pmtufix_fit_signal_mtu(const struct pmtufix_snapshot *d,
-				   unsigned int family,
-				   const struct pmtufix_fit *fit)
+				  unsigned int family,
+				  const struct pmtufix_fit *fit)
 {
 	return pmtufix_signal_mtu(family, fit->mtu, pmtufix_floor(d, family));
 }
@@ -205,11 +205,8 @@ static int pmtufix_insert(struct sk_buff *skb, struct pmtufix_pkt *pkt,
 		mss = min_t(u16, mss, PMTUFIX_DEFAULT_MSS4);
 	else
 		mss = min_t(u16, mss, PMTUFIX_DEFAULT_MSS6);
-	if (pmtufix_tcp_insert_mss((u8 *)th, hdrlen, mss)) {
-		/* Not reached: the header length was checked above. */
-		skb_trim(skb, skb->len - PMTUFIX_TCPOLEN_MSS);
-		return 0;
-	}
+	/* Cannot fail: the header length was checked above. */
+	pmtufix_tcp_insert_mss((u8 *)th, hdrlen, mss);
 
 	opt = (u8 *)th + sizeof(*th);
 	memcpy(&optword, opt, sizeof(optword));
@@ -451,7 +448,6 @@ static int pmtufix_icmp_type(const struct sk_buff *skb, unsigned int off)
 /*
  * --repair-icmp: the too-big message at @off quotes a packet toward
  * @qdaddr and announces @announced; lower it to what the table says fits.
- * @field is the offset of the MTU field, 2 bytes (IPv4) or 4 (IPv6).
  */
 static void pmtufix_repair(struct sk_buff *skb, struct pmtufix_table *t,
 			   struct pmtufix_pkt *pkt, unsigned int off,
