@@ -17,11 +17,13 @@
 # A kernel passes only when the guest printed the success line, the console
 # shows no WARNING/BUG/Oops/leak line and QEMU did not time out.
 #
-# Usage: tests/vm/run.sh [-k 6.1|6.12|all] [-t PATTERN] [-T SECONDS] [-s DIR] [-v]
+# Usage: tests/vm/run.sh [-k 6.1|6.12|all] [-t PATTERN] [-T SECONDS] [-s DIR]
+#                        [-a KERNEL_ARGS] [-v]
 #   -k  kernels to boot (default: all)
 #   -s  build the module from the sources in DIR (default: this checkout)
 #   -t  run only the scenarios whose file name matches PATTERN (a glob)
 #   -T  time limit of one boot, in seconds (default 1500)
+#   -a  more kernel command line (e.g. possible_cpus=400)
 #   -v  show every command the scenarios run
 
 set -eu
@@ -33,18 +35,20 @@ pattern='*'
 limit=1500
 srcdir=$top
 verbose=0
+kargs=
 
 usage() {
 	sed -n 's/^# \{0,1\}//; /^Usage:/,/^$/p' "$0" >&2
 	exit 2
 }
 
-while getopts k:t:T:s:vh opt; do
+while getopts k:t:T:s:a:vh opt; do
 	case $opt in
 	s) srcdir=$(cd "$OPTARG" && pwd) ;;
 	k) kernels=$OPTARG ;;
 	t) pattern=$OPTARG ;;
 	T) limit=$OPTARG ;;
+	a) kargs=$OPTARG ;;
 	v) verbose=1 ;;
 	*) usage ;;
 	esac
@@ -175,6 +179,7 @@ boot() {
 	cmdline+=" slub_debug=FZP"
 	cmdline+=" pmtufix_vm.top=$top pmtufix_vm.abi=$abi"
 	cmdline+=" pmtufix_vm.pattern=$pattern pmtufix_vm.verbose=$verbose"
+	cmdline+="${kargs:+ $kargs}"
 
 	log "booting $abi"
 	set +e
