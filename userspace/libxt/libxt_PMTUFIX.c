@@ -7,6 +7,8 @@
 #include <xtables.h>
 #include <linux/xt_PMTUFIX.h>
 
+#include "core/limits.h"
+
 enum {
 	O_TABLE = 0,
 	O_LOOKUP,
@@ -67,9 +69,7 @@ static void pmtufix_tg_parse(struct xt_option_call *cb)
 	xtables_option_parse(cb);
 	switch (cb->entry->id) {
 	case O_TABLE:
-		if (strspn(info->table, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				"abcdefghijklmnopqrstuvwxyz0123456789_.-") !=
-		    strlen(info->table))
+		if (!pmtufix_table_name_valid(info->table))
 			xtables_error(PARAMETER_PROBLEM,
 				      "PMTUFIX: invalid table name `%s': use letters, digits, `_', `.' and `-'",
 				      cb->arg);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <linux/pmtufix.h>
 
+#include "core/limits.h"
 #include "genl.h"
 #include "json.h"
 #include "parse.h"
@@ -24,11 +25,7 @@ static int usage(const char *sub)
 
 static int check_name(const char *action, const char *name)
 {
-	size_t len = strlen(name);
-
-	if (len == 0 || len >= PMTUFIX_TABLE_NAME_LEN ||
-	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			 "0123456789_.-") != len) {
+	if (!pmtufix_table_name_valid(name)) {
 		fprintf(stderr,
 			"pmtufix %s: invalid table name `%s' (1 to %d letters, digits, `_', `.', `-')\n",
 			action, name, PMTUFIX_TABLE_NAME_LEN - 1);
@@ -80,9 +77,9 @@ static int parse_defaults(const char *action, int argc, const char *argv[],
 		const char *word;
 		unsigned long min, max;
 	} keys[NDEFAULTS] = {
-		{ "mtu", 68, 65535 },
-		{ "floor4", 0, 65535 },
-		{ "floor6", 0, 65535 },
+		{ "mtu", PMTUFIX_MTU_MIN, PMTUFIX_MTU_MAX },
+		{ "floor4", 0, PMTUFIX_MTU_MAX },
+		{ "floor6", 0, PMTUFIX_MTU_MAX },
 		{ "too-big-rate", 0, UINT32_MAX - 1 },
 		{ "too-big-burst", 1, PMTUFIX_MAX_TOO_BIG_BURST },
 		{ "too-big-src-rate", 0, UINT32_MAX - 1 },
