@@ -122,8 +122,8 @@ static int reserve_rbuf(struct pmtufix_nl *h)
 	return 0;
 }
 
-static int talk(struct pmtufix_nl *h, struct nlmsghdr *nlh, mnl_cb_t cb,
-		void *data)
+int pmtufix_nl_talk(struct pmtufix_nl *h, struct nlmsghdr *nlh, mnl_cb_t cb,
+		    void *data)
 {
 	struct talk_ctx ctx = { .h = h, .cb = cb, .data = data };
 	/* mnl_cb_run2() hands &ctx to these too. */
@@ -169,12 +169,6 @@ struct nlmsghdr *pmtufix_nl_request(struct pmtufix_nl *h, uint8_t cmd,
 	return nlh;
 }
 
-int pmtufix_nl_talk(struct pmtufix_nl *h, struct nlmsghdr *nlh, mnl_cb_t cb,
-		    void *data)
-{
-	return talk(h, nlh, cb, data);
-}
-
 int pmtufix_nl_open(struct pmtufix_nl *h, const char *action)
 {
 	struct nlmsghdr *nlh;
@@ -209,7 +203,7 @@ int pmtufix_nl_open(struct pmtufix_nl *h, const char *action)
 	g->cmd = CTRL_CMD_GETFAMILY;
 	g->version = 1;
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, PMTUFIX_GENL_NAME);
-	ret = talk(h, nlh, family_cb, &h->family);
+	ret = pmtufix_nl_talk(h, nlh, family_cb, &h->family);
 	if (ret == -ENOENT || (!ret && !h->family)) {
 		fprintf(stderr,
 			"pmtufix %s: the pmtufix kernel module is not loaded (modprobe xt_PMTUFIX)\n",
