@@ -125,7 +125,7 @@ static int test_table(void)
 	mnl_attr_put_u32(nlh, PMTUFIX_A_TOO_BIG_BURST, 50);
 	mnl_attr_put_u32(nlh, PMTUFIX_A_TOO_BIG_SRC_RATE, 100);
 	mnl_attr_put_u32(nlh, PMTUFIX_A_TOO_BIG_SRC_BURST, 10);
-	if (pmtufix_nl_parse_table(nlh, &t))
+	if (pmtufix_parse_reply_table(nlh, &t))
 		return 1;
 	list_text(&t, 1);
 	list_json(&t, 1);

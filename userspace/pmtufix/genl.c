@@ -283,8 +283,8 @@ full:
 	return -1;
 }
 
-int pmtufix_nl_put_entry(struct nlmsghdr *nlh, size_t buflen,
-			 const struct pmtufix_entry_spec *e, int with_path)
+int pmtufix_put_request_entry(struct nlmsghdr *nlh, size_t buflen,
+			      const struct pmtufix_entry_spec *e, int with_path)
 {
 	struct nlattr *nest, *layers;
 	unsigned int i;
@@ -360,8 +360,8 @@ static int parse_layer(const struct nlattr *nest, struct pmtufix_layer *l)
 	return 0;
 }
 
-int pmtufix_nl_parse_entry(const struct nlattr *nest,
-			   struct pmtufix_entry_reply *r)
+int pmtufix_parse_reply_entry(const struct nlattr *nest,
+			      struct pmtufix_entry_reply *r)
 {
 	const struct nlattr *tb[PMTUFIX_ENTRY_A_MAX + 1] = {};
 	struct attr_table at = { tb, PMTUFIX_ENTRY_A_MAX };
@@ -411,8 +411,8 @@ int pmtufix_nl_parse_entry(const struct nlattr *nest,
 	return 0;
 }
 
-int pmtufix_nl_parse_table(const struct nlmsghdr *nlh,
-			   struct pmtufix_table_reply *t)
+int pmtufix_parse_reply_table(const struct nlmsghdr *nlh,
+			      struct pmtufix_table_reply *t)
 {
 	const struct nlattr *tb[PMTUFIX_A_MAX + 1] = {};
 	struct attr_table at = { tb, PMTUFIX_A_MAX };

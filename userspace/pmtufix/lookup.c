@@ -26,7 +26,7 @@ static int lookup_cb(const struct nlmsghdr *nlh, void *data)
 
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
 		if (mnl_attr_get_type(a) == PMTUFIX_A_ENTRY &&
-		    !pmtufix_nl_parse_entry(a, &ctx->r))
+		    !pmtufix_parse_reply_entry(a, &ctx->r))
 			ctx->found = 1;
 	return MNL_CB_OK;
 }

@@ -170,7 +170,7 @@ static int table_list_cb(const struct nlmsghdr *nlh, void *data)
 			return MNL_CB_ERROR;
 		l->t = p;
 	}
-	if (pmtufix_nl_parse_table(nlh, &l->t[l->n]) == 0)
+	if (pmtufix_parse_reply_table(nlh, &l->t[l->n]) == 0)
 		l->n++;
 	return MNL_CB_OK;
 }
@@ -339,14 +339,14 @@ static int loader_send(struct loader *ld, uint32_t extra)
 
 static int loader_add(struct loader *ld, const struct pmtufix_entry_spec *e)
 {
-	if (pmtufix_nl_put_entry(ld->nlh, ld->h->buflen, e, 1) == 0) {
+	if (pmtufix_put_request_entry(ld->nlh, ld->h->buflen, e, 1) == 0) {
 		ld->sent++;
 		return 0;
 	}
 	if (loader_send(ld, 0))
 		return -1;
 	loader_start(ld, 0);
-	if (pmtufix_nl_put_entry(ld->nlh, ld->h->buflen, e, 1)) {
+	if (pmtufix_put_request_entry(ld->nlh, ld->h->buflen, e, 1)) {
 		fprintf(stderr, "pmtufix %s: an entry does not fit a message\n",
 			ld->action);
 		return -1;
@@ -598,7 +598,7 @@ static int cmd_add_del(int argc, const char *argv[], int add)
 		mnl_attr_put_u32(nlh, PMTUFIX_A_FLAGS, PMTUFIX_F_REPLACE);
 	nest = mnl_attr_nest_start(nlh, PMTUFIX_A_ENTRIES);
 	if (add) {
-		pmtufix_nl_put_entry(nlh, h.buflen, &e, 1);
+		pmtufix_put_request_entry(nlh, h.buflen, &e, 1);
 	} else {
 		for (i = first; i < argc; i++) {
 			if (pmtufix_parse_prefix(argv[i], &e, &err)) {
@@ -607,7 +607,7 @@ static int cmd_add_del(int argc, const char *argv[], int add)
 				pmtufix_nl_close(&h);
 				return 2;
 			}
-			if (pmtufix_nl_put_entry(nlh, h.buflen, &e, 0)) {
+			if (pmtufix_put_request_entry(nlh, h.buflen, &e, 0)) {
 				fprintf(stderr,
 					"pmtufix %s: too many prefixes for one request\n",
 					action);
@@ -695,7 +695,7 @@ static int show_cb(const struct nlmsghdr *nlh, void *data)
 		if (mnl_attr_get_type(a) != PMTUFIX_A_ENTRIES)
 			continue;
 		mnl_attr_for_each_nested(e, a) {
-			if (pmtufix_nl_parse_entry(e, &r))
+			if (pmtufix_parse_reply_entry(e, &r))
 				continue;
 			if (ctx->j)
 				pmtufix_json_entry(ctx->j, &r);
