@@ -261,7 +261,7 @@ if "${CC:-cc}" -std=gnu11 -g -Wall -Wextra -Werror -Wno-unused-parameter \
       -D_GNU_SOURCE -DPMTUFIX_VERSION='"test"' -I"$top/userspace/pmtufix" \
       -I"$top/include/uapi" -I"$top/kmod" \
       $(pkg-config --cflags libmnl) -o "$harness" "$tmp/harness.c" \
-      "$top"/userspace/pmtufix/{genl,json,parse}.c \
+      "$top"/userspace/pmtufix/{genl,json,parse,print,request}.c \
       "$top"/kmod/core/*.c $(pkg-config --libs libmnl); then
 	# EPERM and an ENOSPC without a message: the kernel explains neither.
 	expect 0 "" "$(printf '%s\n' \

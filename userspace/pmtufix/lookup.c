@@ -12,6 +12,8 @@
 #include "genl.h"
 #include "json.h"
 #include "parse.h"
+#include "print.h"
+#include "request.h"
 #include "subcommands.h"
 
 struct lookup_ctx {

@@ -10,6 +10,7 @@
 
 #include "genl.h"
 #include "json.h"
+#include "request.h"
 #include "subcommands.h"
 
 static const struct {
@@ -189,10 +190,7 @@ static void print_prometheus(const struct stats *s, size_t n)
 
 static int stats_reset(int argc, const char *argv[])
 {
-	struct pmtufix_nl h;
-	struct nlmsghdr *nlh;
 	char action[96];
-	int ret;
 
 	if (argc > 2) {
 		fprintf(stderr, "Usage: %s stats reset [NAME]\n", prog);
@@ -200,16 +198,8 @@ static int stats_reset(int argc, const char *argv[])
 	}
 	snprintf(action, sizeof(action), "stats reset%s%s",
 		 argc == 2 ? " " : "", argc == 2 ? argv[1] : "");
-	if (pmtufix_nl_open(&h, action))
-		return 1;
-	nlh = pmtufix_nl_request(&h, PMTUFIX_CMD_STATS_RESET, NLM_F_ACK);
-	if (argc == 2)
-		mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, argv[1]);
-	ret = pmtufix_nl_talk(&h, nlh, NULL, NULL);
-	if (ret)
-		pmtufix_nl_perror(&h, action, ret);
-	pmtufix_nl_close(&h);
-	return ret ? 1 : 0;
+	return pmtufix_simple_request(action, PMTUFIX_CMD_STATS_RESET,
+				      argc == 2 ? argv[1] : NULL, NULL, 0);
 }
 
 static int get_stats(struct pmtufix_nl *h, const char *name, int percpu,

@@ -13,9 +13,9 @@
 #include "genl.h"
 #include "json.h"
 #include "parse.h"
+#include "print.h"
+#include "request.h"
 #include "subcommands.h"
-
-#define MAX_DUMP_TRIES 5
 
 static int usage(const char *sub)
 {
@@ -34,67 +34,64 @@ static int check_name(const char *action, const char *name)
 	return 0;
 }
 
-/* The settings of a table, in the order parse_defaults() keeps them. */
+/* The settings of a table, in the order requests carry them. */
 #define NDEFAULTS	7
 #define DEFAULTS_USAGE	"[mtu N] [floor4 N] [floor6 N] " \
 			"[too-big-rate N] [too-big-burst N] " \
 			"[too-big-src-rate N] [too-big-src-burst N]"
 
-/* A simple request on a table: TABLE_NEW, TABLE_DEL, STATS_RESET... */
-static int simple_request(const char *action, uint8_t cmd, const char *name,
-			  const uint32_t *defaults)
-{
-	static const uint16_t attrs[NDEFAULTS] = {
-		PMTUFIX_A_MTU, PMTUFIX_A_FLOOR4, PMTUFIX_A_FLOOR6,
-		PMTUFIX_A_TOO_BIG_RATE, PMTUFIX_A_TOO_BIG_BURST,
-		PMTUFIX_A_TOO_BIG_SRC_RATE, PMTUFIX_A_TOO_BIG_SRC_BURST,
-	};
-	struct pmtufix_nl h;
-	struct nlmsghdr *nlh;
-	unsigned int i;
-	int ret;
+static const struct {
+	const char *word;
+	uint16_t attr;
+	unsigned long min, max;
+} settings[NDEFAULTS] = {
+	{ "mtu", PMTUFIX_A_MTU, PMTUFIX_MTU_MIN, PMTUFIX_MTU_MAX },
+	{ "floor4", PMTUFIX_A_FLOOR4, 0, PMTUFIX_MTU_MAX },
+	{ "floor6", PMTUFIX_A_FLOOR6, 0, PMTUFIX_MTU_MAX },
+	{ "too-big-rate", PMTUFIX_A_TOO_BIG_RATE, 0, UINT32_MAX - 1 },
+	{ "too-big-burst", PMTUFIX_A_TOO_BIG_BURST, 1,
+	  PMTUFIX_MAX_TOO_BIG_BURST },
+	{ "too-big-src-rate", PMTUFIX_A_TOO_BIG_SRC_RATE, 0, UINT32_MAX - 1 },
+	{ "too-big-src-burst", PMTUFIX_A_TOO_BIG_SRC_BURST, 1,
+	  PMTUFIX_MAX_TOO_BIG_BURST },
+};
 
-	if (pmtufix_nl_open(&h, action))
-		return 1;
-	nlh = pmtufix_nl_request(&h, cmd, NLM_F_ACK);
-	if (name)
-		mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
-	for (i = 0; defaults && i < NDEFAULTS; i++)
-		if (defaults[i] != UINT32_MAX)
-			mnl_attr_put_u32(nlh, attrs[i], defaults[i]);
-	ret = pmtufix_nl_talk(&h, nlh, NULL, NULL);
-	if (ret)
-		pmtufix_nl_perror(&h, action, ret);
-	pmtufix_nl_close(&h);
-	return ret ? 1 : 0;
+/* The value of settings[@k]: 0, or -1 after saying why not. */
+static int parse_setting(const char *action, unsigned int k, const char *s,
+			 uint32_t *v)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (errno || *end || end == s || s[0] == '-' || n < settings[k].min ||
+	    n > settings[k].max) {
+		fprintf(stderr,
+			"pmtufix %s: %s `%s' is out of range (%lu..%lu)\n",
+			action, settings[k].word, s, settings[k].min, settings[k].max);
+		return -1;
+	}
+	*v = n;
+	return 0;
 }
 
-/* DEFAULTS_USAGE: UINT32_MAX for what is not given. */
+/*
+ * DEFAULTS_USAGE into @attrs, in the order of settings[] whatever the order
+ * given, the last of a setting given twice: how many, or -1.
+ */
 static int parse_defaults(const char *action, int argc, const char *argv[],
-			  uint32_t def[NDEFAULTS])
+			  struct pmtufix_u32_attr attrs[NDEFAULTS])
 {
-	static const struct {
-		const char *word;
-		unsigned long min, max;
-	} keys[NDEFAULTS] = {
-		{ "mtu", PMTUFIX_MTU_MIN, PMTUFIX_MTU_MAX },
-		{ "floor4", 0, PMTUFIX_MTU_MAX },
-		{ "floor6", 0, PMTUFIX_MTU_MAX },
-		{ "too-big-rate", 0, UINT32_MAX - 1 },
-		{ "too-big-burst", 1, PMTUFIX_MAX_TOO_BIG_BURST },
-		{ "too-big-src-rate", 0, UINT32_MAX - 1 },
-		{ "too-big-src-burst", 1, PMTUFIX_MAX_TOO_BIG_BURST },
-	};
-	unsigned long v;
+	uint32_t def[NDEFAULTS];
 	unsigned int k;
-	char *end;
-	int i;
+	int i, n = 0;
 
 	for (k = 0; k < NDEFAULTS; k++)
-		def[k] = UINT32_MAX;
+		def[k] = UINT32_MAX;	/* not given: no value is this large */
 	for (i = 0; i < argc; i += 2) {
 		for (k = 0; k < NDEFAULTS; k++)
-			if (!strcmp(argv[i], keys[k].word))
+			if (!strcmp(argv[i], settings[k].word))
 				break;
 		if (k == NDEFAULTS) {
 			fprintf(stderr,
@@ -107,36 +104,47 @@ static int parse_defaults(const char *action, int argc, const char *argv[],
 				action, argv[i]);
 			return -1;
 		}
-		errno = 0;
-		v = strtoul(argv[i + 1], &end, 10);
-		if (errno || *end || end == argv[i + 1] || argv[i + 1][0] == '-' ||
-		    v < keys[k].min || v > keys[k].max) {
-			fprintf(stderr,
-				"pmtufix %s: %s `%s' is out of range (%lu..%lu)\n",
-				action, argv[i], argv[i + 1], keys[k].min,
-				keys[k].max);
+		if (parse_setting(action, k, argv[i + 1], &def[k]))
 			return -1;
-		}
-		def[k] = v;
 	}
-	return 0;
+	for (k = 0; k < NDEFAULTS; k++) {
+		if (def[k] == UINT32_MAX)
+			continue;
+		attrs[n].type = settings[k].attr;
+		attrs[n++].value = def[k];
+	}
+	return n;
 }
 
-static int cmd_create_set(int argc, const char *argv[], int set)
+/* create NAME [SETTINGS], set NAME SETTINGS: argv[0] is "create" or "set". */
+static int create_or_set(int argc, const char *argv[], uint8_t cmd,
+			 int min_argc, const char *usage_line)
 {
+	struct pmtufix_u32_attr attrs[NDEFAULTS];
 	char action[96];
-	uint32_t def[NDEFAULTS];
+	int n;
 
-	if (argc < 2 || (set && argc < 4))
-		return usage(set ? "set NAME " DEFAULTS_USAGE :
-				   "create NAME " DEFAULTS_USAGE);
+	if (argc < min_argc)
+		return usage(usage_line);
 	snprintf(action, sizeof(action), "table %s %s", argv[0], argv[1]);
-	if (check_name(action, argv[1]) ||
-	    parse_defaults(action, argc - 2, argv + 2, def))
+	if (check_name(action, argv[1]))
 		return 2;
-	return simple_request(action, set ? PMTUFIX_CMD_TABLE_SET :
-					    PMTUFIX_CMD_TABLE_NEW,
-			      argv[1], def);
+	n = parse_defaults(action, argc - 2, argv + 2, attrs);
+	if (n < 0)
+		return 2;
+	return pmtufix_simple_request(action, cmd, argv[1], attrs, n);
+}
+
+static int cmd_create(int argc, const char *argv[])
+{
+	return create_or_set(argc, argv, PMTUFIX_CMD_TABLE_NEW, 2,
+			     "create NAME " DEFAULTS_USAGE);
+}
+
+static int cmd_set(int argc, const char *argv[])
+{
+	return create_or_set(argc, argv, PMTUFIX_CMD_TABLE_SET, 4,
+			     "set NAME " DEFAULTS_USAGE);
 }
 
 static int cmd_destroy(int argc, const char *argv[])
@@ -148,57 +156,11 @@ static int cmd_destroy(int argc, const char *argv[])
 	snprintf(action, sizeof(action), "table destroy %s", argv[1]);
 	if (check_name(action, argv[1]))
 		return 2;
-	return simple_request(action, PMTUFIX_CMD_TABLE_DEL, argv[1], NULL);
+	return pmtufix_simple_request(action, PMTUFIX_CMD_TABLE_DEL, argv[1],
+				      NULL, 0);
 }
 
 /* Tables */
-
-struct table_list {
-	struct pmtufix_table_reply *t;
-	size_t n, cap;
-};
-
-static int table_list_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct table_list *l = data;
-	struct pmtufix_table_reply *p;
-
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		p = realloc(l->t, l->cap * sizeof(*l->t));
-		if (!p)
-			return MNL_CB_ERROR;
-		l->t = p;
-	}
-	if (pmtufix_parse_reply_table(nlh, &l->t[l->n]) == 0)
-		l->n++;
-	return MNL_CB_OK;
-}
-
-/* Every table of the namespace, or just @name. */
-int pmtufix_get_tables(struct pmtufix_nl *h, const char *name,
-		       struct pmtufix_table_reply **out, size_t *n)
-{
-	struct table_list l = {};
-	struct nlmsghdr *nlh;
-	int ret, tries = 0;
-
-	do {
-		l.n = 0;
-		nlh = pmtufix_nl_request(h, PMTUFIX_CMD_TABLE_GET,
-					 name ? NLM_F_ACK : NLM_F_DUMP);
-		if (name)
-			mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
-		ret = pmtufix_nl_talk(h, nlh, table_list_cb, &l);
-	} while (!ret && h->dump_intr && ++tries < MAX_DUMP_TRIES);
-	if (ret) {
-		free(l.t);
-		return ret;
-	}
-	*out = l.t;
-	*n = l.n;
-	return 0;
-}
 
 /* The settings of a table, as keys of the object being written. */
 static void json_settings(struct json *j, const struct pmtufix_table_reply *t)
@@ -632,59 +594,6 @@ struct show_ctx {
 	size_t n;
 };
 
-void pmtufix_print_entry(FILE *out, const struct pmtufix_entry_reply *r)
-{
-	char pfx[64], layers[512], mtu[16];
-
-	pmtufix_format_prefix(&r->spec, pfx, sizeof(pfx));
-	pmtufix_format_layers(r->spec.layers, r->spec.nlayers, layers,
-			      sizeof(layers));
-	if (r->spec.mtu)
-		snprintf(mtu, sizeof(mtu), "%u", r->spec.mtu);
-	else
-		snprintf(mtu, sizeof(mtu), "-");
-	fprintf(out, "%-43s %5s %5u %5u %12llu %12llu  %s\n", pfx, mtu,
-		r->inner_mtu, r->mss, (unsigned long long)r->hits,
-		(unsigned long long)r->clamped,
-		r->spec.nlayers ? layers : "-");
-	if (r->too_big_sent || r->too_big_ratelimited || r->icmp_repaired)
-		fprintf(out, "%-43s too-big sent %llu, rate-limited %llu, icmp repaired %llu\n",
-			"", (unsigned long long)r->too_big_sent,
-			(unsigned long long)r->too_big_ratelimited,
-			(unsigned long long)r->icmp_repaired);
-}
-
-void pmtufix_json_entry_counters(struct json *j,
-				 const struct pmtufix_entry_reply *r)
-{
-	json_kv_u64(j, "hits", r->hits);
-	json_kv_u64(j, "clamped", r->clamped);
-	json_kv_u64(j, "too_big_sent", r->too_big_sent);
-	json_kv_u64(j, "too_big_ratelimited", r->too_big_ratelimited);
-	json_kv_u64(j, "icmp_repaired", r->icmp_repaired);
-}
-
-void pmtufix_json_entry(struct json *j, const struct pmtufix_entry_reply *r)
-{
-	char pfx[64], layers[512];
-
-	pmtufix_format_prefix(&r->spec, pfx, sizeof(pfx));
-	pmtufix_format_layers(r->spec.layers, r->spec.nlayers, layers,
-			      sizeof(layers));
-	json_object_begin(j);
-	json_kv_string(j, "prefix", pfx);
-	json_key(j, "mtu");
-	if (r->spec.mtu)
-		json_u64(j, r->spec.mtu);
-	else
-		json_null(j);
-	json_kv_string(j, "layers", layers);
-	json_kv_u64(j, "inner_mtu", r->inner_mtu);
-	json_kv_u64(j, "mss", r->mss);
-	pmtufix_json_entry_counters(j, r);
-	json_object_end(j);
-}
-
 static int show_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct show_ctx *ctx = data;
@@ -782,7 +691,7 @@ static int cmd_show(int argc, const char *argv[])
 			json_object_end(&j);
 		}
 		fclose(ctx.out);
-	} while (!ret && h.dump_intr && ++tries < MAX_DUMP_TRIES);
+	} while (!ret && h.dump_intr && ++tries < PMTUFIX_DUMP_TRIES);
 
 	if (ret) {
 		pmtufix_nl_perror(&h, action, ret);
@@ -805,9 +714,9 @@ int table_main(int argc, const char *argv[])
 	const char *sub = argc > 1 ? argv[1] : "";
 
 	if (!strcmp(sub, "create"))
-		return cmd_create_set(argc - 1, argv + 1, 0);
+		return cmd_create(argc - 1, argv + 1);
 	if (!strcmp(sub, "set"))
-		return cmd_create_set(argc - 1, argv + 1, 1);
+		return cmd_set(argc - 1, argv + 1);
 	if (!strcmp(sub, "destroy"))
 		return cmd_destroy(argc - 1, argv + 1);
 	if (!strcmp(sub, "list"))
