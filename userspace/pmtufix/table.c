@@ -392,100 +392,127 @@ static int ensure_table(struct pmtufix_nl *h, const char *name,
 	return 0;
 }
 
-/*
- * Checks the whole file first (every line parses, no prefix twice), then
- * sends the entries in table order, so that the kernel need not sort.  The
- * table is created if it does not exist.
- */
-static int cmd_load(int argc, const char *argv[])
+/* A table file, read whole, and where its entries are, in table order. */
+struct load_file {
+	const char *shown;	/* its name in messages */
+	char *buf;
+	size_t len;
+	struct load_key *keys;
+	size_t nkeys, cap;
+};
+
+static void load_file_free(struct load_file *lf)
 {
-	const char *file, *shown;
+	free(lf->keys);
+	free(lf->buf);
+}
+
+/* Entry @i in table order, which parsed before. */
+static void load_entry(const struct load_file *lf, size_t i,
+		       struct pmtufix_entry_spec *e)
+{
+	struct pmtufix_parse_error err;
+
+	pmtufix_parse_line(lf->buf + lf->keys[i].off, lf->keys[i].len, e, &err);
+}
+
+static int load_add_key(struct load_file *lf, const struct pmtufix_entry_spec *e,
+			unsigned int line, size_t off, size_t len)
+{
+	struct load_key *k;
+
+	if (lf->nkeys == lf->cap) {
+		lf->cap = lf->cap ? lf->cap * 2 : 1024;
+		k = realloc(lf->keys, lf->cap * sizeof(*lf->keys));
+		if (!k)
+			return -1;
+		lf->keys = k;
+	}
+	k = &lf->keys[lf->nkeys++];
+	memset(k, 0, sizeof(*k));
+	k->family = e->family;
+	k->plen = e->plen;
+	memcpy(k->addr, e->addr, e->family == PMTUFIX_IPV4 ? 4 : 16);
+	k->line = line;
+	k->off = off;
+	k->len = len;
+	return 0;
+}
+
+/* Every line of the file parses: 0, or the exit status after a message. */
+static int load_parse(const char *action, struct load_file *lf)
+{
 	struct pmtufix_parse_error err;
 	struct pmtufix_entry_spec e;
-	struct load_key *keys = NULL, *k;
-	size_t len, off, nkeys = 0, cap = 0, i;
-	struct loader ld = {};
-	struct pmtufix_nl h;
-	char action[96], pfx[64];
 	unsigned int line = 0;
-	int ret = 2, r;
-	char *buf, *nl;
+	size_t off, end;
+	char *nl;
+	int r;
 
-	if (argc != 3)
-		return usage("load NAME FILE");
-	snprintf(action, sizeof(action), "table load %s", argv[1]);
-	if (check_name(action, argv[1]))
-		return 2;
-	file = argv[2];
-	shown = strcmp(file, "-") ? file : "<stdin>";
-	buf = read_all(file, &len);
-	if (!buf) {
-		fprintf(stderr, "pmtufix %s: cannot read %s: %s\n", action,
-			shown, strerror(errno));
-		return 1;
-	}
-
-	for (off = 0; off < len; off = nl ? (size_t)(nl - buf) + 1 : len) {
-		nl = memchr(buf + off, '\n', len - off);
+	for (off = 0; off < lf->len; off = nl ? end + 1 : lf->len) {
+		nl = memchr(lf->buf + off, '\n', lf->len - off);
+		end = nl ? (size_t)(nl - lf->buf) : lf->len;
 		line++;
-		r = pmtufix_parse_line(buf + off,
-				       (nl ? (size_t)(nl - buf) : len) - off,
-				       &e, &err);
+		r = pmtufix_parse_line(lf->buf + off, end - off, &e, &err);
 		if (r < 0) {
-			fprintf(stderr, "%s:%u:%u: %s\n", shown, line,
+			fprintf(stderr, "%s:%u:%u: %s\n", lf->shown, line,
 				err.column, err.msg);
-			goto out;
+			return 2;
 		}
-		if (r == 0)
-			continue;
-		if (nkeys == cap) {
-			cap = cap ? cap * 2 : 1024;
-			k = realloc(keys, cap * sizeof(*keys));
-			if (!k) {
-				fprintf(stderr, "pmtufix %s: out of memory\n",
-					action);
-				ret = 1;
-				goto out;
-			}
-			keys = k;
+		if (r > 0 && load_add_key(lf, &e, line, off, end - off)) {
+			fprintf(stderr, "pmtufix %s: out of memory\n", action);
+			return 1;
 		}
-		k = &keys[nkeys++];
-		memset(k, 0, sizeof(*k));
-		k->family = e.family;
-		k->plen = e.plen;
-		memcpy(k->addr, e.addr, e.family == PMTUFIX_IPV4 ? 4 : 16);
-		k->line = line;
-		k->off = off;
-		k->len = (nl ? (size_t)(nl - buf) : len) - off;
 	}
-	qsort(keys, nkeys, sizeof(*keys), load_key_cmp);
-	for (i = 1; i < nkeys; i++) {
-		if (keys[i].family == keys[i - 1].family &&
-		    keys[i].plen == keys[i - 1].plen &&
-		    !memcmp(keys[i].addr, keys[i - 1].addr, 16)) {
-			pmtufix_parse_line(buf + keys[i].off, keys[i].len, &e,
-					   &err);
+	return 0;
+}
+
+/* Sorts the entries into table order; no prefix may be there twice. */
+static int load_sort(struct load_file *lf)
+{
+	const struct load_key *k = lf->keys;
+	struct pmtufix_entry_spec e;
+	char pfx[64];
+	size_t i;
+
+	qsort(lf->keys, lf->nkeys, sizeof(*lf->keys), load_key_cmp);
+	for (i = 1; i < lf->nkeys; i++) {
+		if (k[i].family == k[i - 1].family &&
+		    k[i].plen == k[i - 1].plen &&
+		    !memcmp(k[i].addr, k[i - 1].addr, 16)) {
+			load_entry(lf, i, &e);
 			pmtufix_format_prefix(&e, pfx, sizeof(pfx));
 			fprintf(stderr,
 				"%s:%u:1: duplicate prefix %s (first on line %u)\n",
-				shown, keys[i].line, pfx, keys[i - 1].line);
-			goto out;
+				lf->shown, k[i].line, pfx, k[i - 1].line);
+			return -1;
 		}
 	}
+	return 0;
+}
 
-	ret = 1;
+/* Replaces the entries of table @name, creating it if need be. */
+static int load_send(const char *action, const char *name,
+		     const struct load_file *lf)
+{
+	struct pmtufix_entry_spec e;
+	struct loader ld = {};
+	struct pmtufix_nl h;
+	int ret = 1;
+	size_t i;
+
 	if (pmtufix_nl_open(&h, action))
-		goto out;
-	if (ensure_table(&h, argv[1], action))
+		return 1;
+	if (ensure_table(&h, name, action))
 		goto close;
 	ld.h = &h;
-	ld.name = argv[1];
+	ld.name = name;
 	ld.action = action;
-	ld.total = nkeys;
-	ld.progress = isatty(STDERR_FILENO) && nkeys > 10000;
+	ld.total = lf->nkeys;
+	ld.progress = isatty(STDERR_FILENO) && lf->nkeys > 10000;
 	loader_start(&ld, PMTUFIX_LOAD_BEGIN);
-	for (i = 0; i < nkeys; i++) {
-		pmtufix_parse_line(buf + keys[i].off, keys[i].len, &e, &err);
+	for (i = 0; i < lf->nkeys; i++) {
+		load_entry(lf, i, &e);
 		if (loader_add(&ld, &e))
 			goto close;
 	}
@@ -496,9 +523,38 @@ static int cmd_load(int argc, const char *argv[])
 	ret = 0;
 close:
 	pmtufix_nl_close(&h);
-out:
-	free(keys);
-	free(buf);
+	return ret;
+}
+
+/*
+ * Checks the whole file first (every line parses, no prefix twice), then
+ * sends the entries in table order, so that the kernel need not sort.  The
+ * table is created if it does not exist.
+ */
+static int cmd_load(int argc, const char *argv[])
+{
+	struct load_file lf = {};
+	char action[96];
+	int ret;
+
+	if (argc != 3)
+		return usage("load NAME FILE");
+	snprintf(action, sizeof(action), "table load %s", argv[1]);
+	if (check_name(action, argv[1]))
+		return 2;
+	lf.shown = strcmp(argv[2], "-") ? argv[2] : "<stdin>";
+	lf.buf = read_all(argv[2], &lf.len);
+	if (!lf.buf) {
+		fprintf(stderr, "pmtufix %s: cannot read %s: %s\n", action,
+			lf.shown, strerror(errno));
+		return 1;
+	}
+	ret = load_parse(action, &lf);
+	if (!ret && load_sort(&lf))
+		ret = 2;
+	if (!ret)
+		ret = load_send(action, argv[1], &lf);
+	load_file_free(&lf);
 	return ret;
 }
 
