@@ -184,7 +184,7 @@ expect_has "table list options" "$(strcmp_args "$src/table.c" cmd_list)" \
 	pmtufix table list -
 expect_has "table show options" "$(strcmp_args "$src/table.c" cmd_show)" \
 	pmtufix table show edge -
-expect_set "table add options" "$(strcmp_args "$src/table.c" cmd_add_del)" \
+expect_set "table add options" "$(strcmp_args "$src/table.c" cmd_add)" \
 	pmtufix table add edge -
 expect_set "table create settings" "$table_keys" pmtufix table create edge ''
 expect_set "table set settings not given yet" \

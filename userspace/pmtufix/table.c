@@ -581,65 +581,104 @@ static int cmd_flush(int argc, const char *argv[])
 	return ret ? 1 : 0;
 }
 
-/* add NAME [--replace] PREFIX [mtu N] [LAYER...]; del NAME PREFIX... */
-static int cmd_add_del(int argc, const char *argv[], int add)
+/* A request of table add or del, and the action its messages name. */
+struct entry_request {
+	char action[96];
+	struct pmtufix_nl h;
+	struct nlmsghdr *nlh;
+	struct nlattr *entries;
+};
+
+/* "table add NAME": 0, or -1 if NAME is not a table name. */
+static int entry_request_init(struct entry_request *r, const char *argv[])
+{
+	snprintf(r->action, sizeof(r->action), "table %s %s", argv[0],
+		 argv[1]);
+	return check_name(r->action, argv[1]);
+}
+
+/* Opens the socket and the request, up to the nest of entries. */
+static int entry_request_start(struct entry_request *r, uint8_t cmd,
+			       const char *name, uint32_t flags)
+{
+	if (pmtufix_nl_open(&r->h, r->action))
+		return -1;
+	r->nlh = pmtufix_nl_request(&r->h, cmd, NLM_F_ACK);
+	mnl_attr_put_strz(r->nlh, PMTUFIX_A_TABLE, name);
+	if (flags)
+		mnl_attr_put_u32(r->nlh, PMTUFIX_A_FLAGS, flags);
+	r->entries = mnl_attr_nest_start(r->nlh, PMTUFIX_A_ENTRIES);
+	return 0;
+}
+
+/* Sends the request and closes the socket: the exit status. */
+static int entry_request_send(struct entry_request *r)
+{
+	int ret;
+
+	mnl_attr_nest_end(r->nlh, r->entries);
+	ret = pmtufix_nl_talk(&r->h, r->nlh, NULL, NULL);
+	if (ret)
+		pmtufix_nl_perror(&r->h, r->action, ret);
+	pmtufix_nl_close(&r->h);
+	return ret ? 1 : 0;
+}
+
+/* add NAME [--replace] PREFIX [mtu N] [LAYER...] */
+static int cmd_add(int argc, const char *argv[])
+{
+	int replace = argc > 2 && !strcmp(argv[2], "--replace");
+	int first = replace ? 3 : 2;
+	struct pmtufix_parse_error err;
+	struct pmtufix_entry_spec e;
+	struct entry_request r;
+
+	if (argc <= first)
+		return usage("add NAME [--replace] PREFIX [mtu N] [LAYER...]");
+	if (entry_request_init(&r, argv))
+		return 2;
+	if (pmtufix_parse_entry_argv(argc - first, argv + first, &e, &err)) {
+		fprintf(stderr, "pmtufix %s: %s\n", r.action, err.msg);
+		return 2;
+	}
+	if (entry_request_start(&r, PMTUFIX_CMD_ENTRY_ADD, argv[1],
+				replace ? PMTUFIX_F_REPLACE : 0))
+		return 1;
+	pmtufix_put_request_entry(r.nlh, r.h.buflen, &e, 1);
+	return entry_request_send(&r);
+}
+
+/* del NAME PREFIX... */
+static int cmd_del(int argc, const char *argv[])
 {
 	struct pmtufix_parse_error err;
 	struct pmtufix_entry_spec e;
-	struct pmtufix_nl h;
-	struct nlmsghdr *nlh;
-	struct nlattr *nest;
-	int replace = 0, first = 2, i, ret;
-	char action[96];
+	struct entry_request r;
+	int i;
 
-	if (add && argc > 2 && !strcmp(argv[2], "--replace")) {
-		replace = 1;
-		first = 3;
-	}
-	if (argc <= first)
-		return usage(add ? "add NAME [--replace] PREFIX [mtu N] [LAYER...]" :
-				   "del NAME PREFIX...");
-	snprintf(action, sizeof(action), "table %s %s", argv[0], argv[1]);
-	if (check_name(action, argv[1]))
+	if (argc <= 2)
+		return usage("del NAME PREFIX...");
+	if (entry_request_init(&r, argv))
 		return 2;
-	if (add && pmtufix_parse_entry_argv(argc - first, argv + first, &e,
-					    &err)) {
-		fprintf(stderr, "pmtufix %s: %s\n", action, err.msg);
-		return 2;
-	}
-	if (pmtufix_nl_open(&h, action))
+	if (entry_request_start(&r, PMTUFIX_CMD_ENTRY_DEL, argv[1], 0))
 		return 1;
-	nlh = pmtufix_nl_request(&h, add ? PMTUFIX_CMD_ENTRY_ADD :
-					   PMTUFIX_CMD_ENTRY_DEL, NLM_F_ACK);
-	mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, argv[1]);
-	if (replace)
-		mnl_attr_put_u32(nlh, PMTUFIX_A_FLAGS, PMTUFIX_F_REPLACE);
-	nest = mnl_attr_nest_start(nlh, PMTUFIX_A_ENTRIES);
-	if (add) {
-		pmtufix_put_request_entry(nlh, h.buflen, &e, 1);
-	} else {
-		for (i = first; i < argc; i++) {
-			if (pmtufix_parse_prefix(argv[i], &e, &err)) {
-				fprintf(stderr, "pmtufix %s: %s\n", action,
-					err.msg);
-				pmtufix_nl_close(&h);
-				return 2;
-			}
-			if (pmtufix_put_request_entry(nlh, h.buflen, &e, 0)) {
-				fprintf(stderr,
-					"pmtufix %s: too many prefixes for one request\n",
-					action);
-				pmtufix_nl_close(&h);
-				return 2;
-			}
+	for (i = 2; i < argc; i++) {
+		if (pmtufix_parse_prefix(argv[i], &e, &err)) {
+			fprintf(stderr, "pmtufix %s: %s\n", r.action, err.msg);
+			break;
+		}
+		if (pmtufix_put_request_entry(r.nlh, r.h.buflen, &e, 0)) {
+			fprintf(stderr,
+				"pmtufix %s: too many prefixes for one request\n",
+				r.action);
+			break;
 		}
 	}
-	mnl_attr_nest_end(nlh, nest);
-	ret = pmtufix_nl_talk(&h, nlh, NULL, NULL);
-	if (ret)
-		pmtufix_nl_perror(&h, action, ret);
-	pmtufix_nl_close(&h);
-	return ret ? 1 : 0;
+	if (i < argc) {
+		pmtufix_nl_close(&r.h);
+		return 2;
+	}
+	return entry_request_send(&r);
 }
 
 /* Showing */
@@ -782,9 +821,9 @@ int table_main(int argc, const char *argv[])
 	if (!strcmp(sub, "load"))
 		return cmd_load(argc - 1, argv + 1);
 	if (!strcmp(sub, "add"))
-		return cmd_add_del(argc - 1, argv + 1, 1);
+		return cmd_add(argc - 1, argv + 1);
 	if (!strcmp(sub, "del"))
-		return cmd_add_del(argc - 1, argv + 1, 0);
+		return cmd_del(argc - 1, argv + 1);
 	if (!strcmp(sub, "show"))
 		return cmd_show(argc - 1, argv + 1);
 	fprintf(stderr,
