@@ -734,17 +734,67 @@ static void show_head(struct show_ctx *ctx, const struct pmtufix_table_reply *t)
 			"LAYERS");
 }
 
-static int cmd_show(int argc, const char *argv[])
+/* Table @name with its entries, as text or JSON, into @out. */
+static int show_once(struct pmtufix_nl *h, const char *name, int json,
+		     FILE *out)
 {
 	struct pmtufix_table_reply *t = NULL;
-	struct show_ctx ctx = {};
-	int json = pmtufix_json, tries = 0, ret, i;
-	const char *name = NULL;
+	struct show_ctx ctx = { .out = out };
 	struct nlmsghdr *nlh;
-	struct pmtufix_nl h;
-	char action[96], *text = NULL;
-	size_t n, textlen;
 	struct json j;
+	size_t n;
+	int ret;
+
+	ret = pmtufix_get_tables(h, name, &t, &n);
+	if (ret || n != 1) {
+		free(t);
+		return ret;
+	}
+	if (json) {
+		json_init(&j, out);
+		ctx.j = &j;
+	}
+	show_head(&ctx, t);
+	nlh = pmtufix_nl_request(h, PMTUFIX_CMD_ENTRY_GET, NLM_F_DUMP);
+	mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
+	ret = pmtufix_nl_talk(h, nlh, show_cb, &ctx);
+	if (json) {
+		json_array_end(&j);
+		json_object_end(&j);
+	}
+	free(t);
+	return ret;
+}
+
+/*
+ * The output of show_once() in *@text: printed only once whole, since a
+ * table changed during the dump is dumped again, from the start.
+ */
+static int show_table(struct pmtufix_nl *h, const char *name, int json,
+		      char **text, size_t *len)
+{
+	int ret, tries = 0;
+	FILE *out;
+
+	do {
+		free(*text);
+		*text = NULL;
+		out = open_memstream(text, len);
+		if (!out)
+			return -errno;
+		ret = show_once(h, name, json, out);
+		fclose(out);
+	} while (!ret && h->dump_intr && ++tries < PMTUFIX_DUMP_TRIES);
+	return ret;
+}
+
+static int cmd_show(int argc, const char *argv[])
+{
+	int json = pmtufix_json, ret, i;
+	const char *name = NULL;
+	char action[96], *text = NULL;
+	struct pmtufix_nl h;
+	size_t textlen = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
@@ -761,33 +811,7 @@ static int cmd_show(int argc, const char *argv[])
 		return 2;
 	if (pmtufix_nl_open(&h, action))
 		return 1;
-
-	/* A table changed during the dump is dumped again, whole. */
-	do {
-		free(t);
-		t = NULL;
-		ret = pmtufix_get_tables(&h, name, &t, &n);
-		if (ret || n != 1)
-			break;
-		free(text);
-		ctx.out = open_memstream(&text, &textlen);
-		ctx.n = 0;
-		ctx.j = NULL;
-		if (json) {
-			json_init(&j, ctx.out);
-			ctx.j = &j;
-		}
-		show_head(&ctx, t);
-		nlh = pmtufix_nl_request(&h, PMTUFIX_CMD_ENTRY_GET, NLM_F_DUMP);
-		mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
-		ret = pmtufix_nl_talk(&h, nlh, show_cb, &ctx);
-		if (json) {
-			json_array_end(&j);
-			json_object_end(&j);
-		}
-		fclose(ctx.out);
-	} while (!ret && h.dump_intr && ++tries < PMTUFIX_DUMP_TRIES);
-
+	ret = show_table(&h, name, json, &text, &textlen);
 	if (ret) {
 		pmtufix_nl_perror(&h, action, ret);
 	} else if (h.dump_intr) {
@@ -799,7 +823,6 @@ static int cmd_show(int argc, const char *argv[])
 		fwrite(text, 1, textlen, stdout);
 	}
 	free(text);
-	free(t);
 	pmtufix_nl_close(&h);
 	return ret ? 1 : 0;
 }
