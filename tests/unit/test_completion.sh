@@ -131,7 +131,7 @@ array_strings() {
 
 subcommands=$(sed -n 's/^\t{ "\([a-z]*\)", [a-z_]*_main,.*/\1/p' "$src/pmtufix.c")
 global_opts=$(strcmp_args "$src/pmtufix.c" main)
-table_subs=$(grep -o 'strcmp(sub, "[a-z]*")' "$src/table.c" | sed 's/.*"\(.*\)")/\1/')
+table_subs=$(sed -n 's/^\t{ "\([a-z]*\)", cmd_[a-z_]* },$/\1/p' "$src/table.c")
 table_keys=$(array_strings "$src/table.c" settings)
 layer_words=$(sed -n 's/^\t{ "\([a-z0-9]*\)", PMTUFIX_LAYER_[A-Z0-9]*,.*/\1/p' "$src/parse.c")
 esp_modes=$(array_strings "$src/parse.c" esp_modes)

@@ -827,28 +827,29 @@ static int cmd_show(int argc, const char *argv[])
 	return ret ? 1 : 0;
 }
 
+static const struct {
+	const char *name;
+	int (*cmd)(int argc, const char *argv[]);
+} commands[] = {
+	{ "create", cmd_create },
+	{ "set", cmd_set },
+	{ "destroy", cmd_destroy },
+	{ "list", cmd_list },
+	{ "flush", cmd_flush },
+	{ "load", cmd_load },
+	{ "add", cmd_add },
+	{ "del", cmd_del },
+	{ "show", cmd_show },
+};
+
 int table_main(int argc, const char *argv[])
 {
 	const char *sub = argc > 1 ? argv[1] : "";
+	size_t i;
 
-	if (!strcmp(sub, "create"))
-		return cmd_create(argc - 1, argv + 1);
-	if (!strcmp(sub, "set"))
-		return cmd_set(argc - 1, argv + 1);
-	if (!strcmp(sub, "destroy"))
-		return cmd_destroy(argc - 1, argv + 1);
-	if (!strcmp(sub, "list"))
-		return cmd_list(argc - 1, argv + 1);
-	if (!strcmp(sub, "flush"))
-		return cmd_flush(argc - 1, argv + 1);
-	if (!strcmp(sub, "load"))
-		return cmd_load(argc - 1, argv + 1);
-	if (!strcmp(sub, "add"))
-		return cmd_add(argc - 1, argv + 1);
-	if (!strcmp(sub, "del"))
-		return cmd_del(argc - 1, argv + 1);
-	if (!strcmp(sub, "show"))
-		return cmd_show(argc - 1, argv + 1);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(sub, commands[i].name))
+			return commands[i].cmd(argc - 1, argv + 1);
 	fprintf(stderr,
 		"Usage: %s table create|destroy|list|flush|set|load|add|del|show ...\n",
 		prog);
