@@ -23,8 +23,14 @@ static int usage(const char *sub)
 	return 2;
 }
 
-static int check_name(const char *action, const char *name)
+/* What messages name: "table SUB NAME". */
+#define ACTION_LEN	96
+
+/* @action for @sub on table @name: 0, or -1 if @name is not a table name. */
+static int table_action(char action[ACTION_LEN], const char *sub,
+			const char *name)
 {
+	snprintf(action, ACTION_LEN, "table %s %s", sub, name);
 	if (!pmtufix_table_name_valid(name)) {
 		fprintf(stderr,
 			"pmtufix %s: invalid table name `%s' (1 to %d letters, digits, `_', `.', `-')\n",
@@ -32,6 +38,18 @@ static int check_name(const char *action, const char *name)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * A command of @want words on table argv[1]: 0 and @action, or the exit
+ * status of a usage error.
+ */
+static int table_args(int argc, const char *argv[], int want,
+		      const char *usage_line, char action[ACTION_LEN])
+{
+	if (argc != want)
+		return usage(usage_line);
+	return table_action(action, argv[0], argv[1]) ? 2 : 0;
 }
 
 /* The settings of a table, in the order requests carry them. */
@@ -121,13 +139,12 @@ static int create_or_set(int argc, const char *argv[], uint8_t cmd,
 			 int min_argc, const char *usage_line)
 {
 	struct pmtufix_u32_attr attrs[NDEFAULTS];
-	char action[96];
+	char action[ACTION_LEN];
 	int n;
 
 	if (argc < min_argc)
 		return usage(usage_line);
-	snprintf(action, sizeof(action), "table %s %s", argv[0], argv[1]);
-	if (check_name(action, argv[1]))
+	if (table_action(action, argv[0], argv[1]))
 		return 2;
 	n = parse_defaults(action, argc - 2, argv + 2, attrs);
 	if (n < 0)
@@ -149,13 +166,12 @@ static int cmd_set(int argc, const char *argv[])
 
 static int cmd_destroy(int argc, const char *argv[])
 {
-	char action[96];
+	char action[ACTION_LEN];
+	int ret;
 
-	if (argc != 2)
-		return usage("destroy NAME");
-	snprintf(action, sizeof(action), "table destroy %s", argv[1]);
-	if (check_name(action, argv[1]))
-		return 2;
+	ret = table_args(argc, argv, 2, "destroy NAME", action);
+	if (ret)
+		return ret;
 	return pmtufix_simple_request(action, PMTUFIX_CMD_TABLE_DEL, argv[1],
 				      NULL, 0);
 }
@@ -534,14 +550,12 @@ close:
 static int cmd_load(int argc, const char *argv[])
 {
 	struct load_file lf = {};
-	char action[96];
+	char action[ACTION_LEN];
 	int ret;
 
-	if (argc != 3)
-		return usage("load NAME FILE");
-	snprintf(action, sizeof(action), "table load %s", argv[1]);
-	if (check_name(action, argv[1]))
-		return 2;
+	ret = table_args(argc, argv, 3, "load NAME FILE", action);
+	if (ret)
+		return ret;
 	lf.shown = strcmp(argv[2], "-") ? argv[2] : "<stdin>";
 	lf.buf = read_all(argv[2], &lf.len);
 	if (!lf.buf) {
@@ -562,14 +576,12 @@ static int cmd_flush(int argc, const char *argv[])
 {
 	struct loader ld = {};
 	struct pmtufix_nl h;
-	char action[96];
+	char action[ACTION_LEN];
 	int ret;
 
-	if (argc != 2)
-		return usage("flush NAME");
-	snprintf(action, sizeof(action), "table flush %s", argv[1]);
-	if (check_name(action, argv[1]))
-		return 2;
+	ret = table_args(argc, argv, 2, "flush NAME", action);
+	if (ret)
+		return ret;
 	if (pmtufix_nl_open(&h, action))
 		return 1;
 	ld.h = &h;
@@ -583,7 +595,7 @@ static int cmd_flush(int argc, const char *argv[])
 
 /* A request of table add or del, and the action its messages name. */
 struct entry_request {
-	char action[96];
+	char action[ACTION_LEN];
 	struct pmtufix_nl h;
 	struct nlmsghdr *nlh;
 	struct nlattr *entries;
@@ -592,9 +604,7 @@ struct entry_request {
 /* "table add NAME": 0, or -1 if NAME is not a table name. */
 static int entry_request_init(struct entry_request *r, const char *argv[])
 {
-	snprintf(r->action, sizeof(r->action), "table %s %s", argv[0],
-		 argv[1]);
-	return check_name(r->action, argv[1]);
+	return table_action(r->action, argv[0], argv[1]);
 }
 
 /* Opens the socket and the request, up to the nest of entries. */
@@ -792,7 +802,7 @@ static int cmd_show(int argc, const char *argv[])
 {
 	int json = pmtufix_json, ret, i;
 	const char *name = NULL;
-	char action[96], *text = NULL;
+	char action[ACTION_LEN], *text = NULL;
 	struct pmtufix_nl h;
 	size_t textlen = 0;
 
@@ -806,8 +816,7 @@ static int cmd_show(int argc, const char *argv[])
 	}
 	if (!name)
 		return usage("show NAME [-j|--json]");
-	snprintf(action, sizeof(action), "table show %s", name);
-	if (check_name(action, name))
+	if (table_action(action, "show", name))
 		return 2;
 	if (pmtufix_nl_open(&h, action))
 		return 1;
