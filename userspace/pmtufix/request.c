@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <linux/pmtufix.h>
 
+#include "array.h"
 #include "request.h"
 
 int pmtufix_simple_request(const char *action, uint8_t cmd, const char *name,
@@ -36,13 +37,10 @@ static int table_list_cb(const struct nlmsghdr *nlh, void *data)
 	struct table_list *l = data;
 	struct pmtufix_table_reply *p;
 
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		p = realloc(l->t, l->cap * sizeof(*l->t));
-		if (!p)
-			return MNL_CB_ERROR;
-		l->t = p;
-	}
+	p = array_grow(l->t, &l->cap, l->n, sizeof(*l->t), 16);
+	if (!p)
+		return MNL_CB_ERROR;
+	l->t = p;
 	if (pmtufix_parse_reply_table(nlh, &l->t[l->n]) == 0)
 		l->n++;
 	return MNL_CB_OK;

@@ -9,6 +9,7 @@
 #include <linux/pmtufix.h>
 
 #include "genl.h"
+#include "array.h"
 #include "json.h"
 #include "request.h"
 #include "subcommands.h"
@@ -36,7 +37,8 @@ static const struct {
 struct stats {
 	char table[PMTUFIX_TABLE_NAME_LEN];
 	uint64_t c[PMTUFIX_STATS_COUNT];
-	unsigned int ncpu, capcpu;
+	unsigned int ncpu;
+	size_t capcpu;
 	struct {
 		uint32_t cpu;
 		uint64_t c[PMTUFIX_STATS_COUNT];
@@ -71,20 +73,16 @@ static void parse_counters(const struct nlattr *nest, uint64_t *c,
 static int parse_percpu(const struct nlattr *nest, struct stats *s)
 {
 	const struct nlattr *p;
-	unsigned int cap;
 	void *mem;
 
 	mnl_attr_for_each_nested(p, nest) {
 		if (mnl_attr_get_type(p) != PMTUFIX_A_STATS)
 			continue;
-		if (s->ncpu == s->capcpu) {
-			cap = s->capcpu ? s->capcpu * 2 : 64;
-			mem = realloc(s->percpu, cap * sizeof(*s->percpu));
-			if (!mem)
-				return -1;
-			s->percpu = mem;
-			s->capcpu = cap;
-		}
+		mem = array_grow(s->percpu, &s->capcpu, s->ncpu,
+				 sizeof(*s->percpu), 64);
+		if (!mem)
+			return -1;
+		s->percpu = mem;
 		memset(&s->percpu[s->ncpu], 0, sizeof(*s->percpu));
 		parse_counters(p, s->percpu[s->ncpu].c,
 			       &s->percpu[s->ncpu].cpu);
@@ -100,13 +98,10 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 	struct stats *s;
 	void *mem;
 
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		mem = realloc(l->s, l->cap * sizeof(*l->s));
-		if (!mem)
-			return MNL_CB_ERROR;
-		l->s = mem;
-	}
+	mem = array_grow(l->s, &l->cap, l->n, sizeof(*l->s), 16);
+	if (!mem)
+		return MNL_CB_ERROR;
+	l->s = mem;
 	s = &l->s[l->n++];
 	memset(s, 0, sizeof(*s));
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {

@@ -10,6 +10,7 @@
 #include <linux/pmtufix.h>
 
 #include "core/limits.h"
+#include "array.h"
 #include "genl.h"
 #include "json.h"
 #include "parse.h"
@@ -437,13 +438,10 @@ static int load_add_key(struct load_file *lf, const struct pmtufix_entry_spec *e
 {
 	struct load_key *k;
 
-	if (lf->nkeys == lf->cap) {
-		lf->cap = lf->cap ? lf->cap * 2 : 1024;
-		k = realloc(lf->keys, lf->cap * sizeof(*lf->keys));
-		if (!k)
-			return -1;
-		lf->keys = k;
-	}
+	k = array_grow(lf->keys, &lf->cap, lf->nkeys, sizeof(*lf->keys), 1024);
+	if (!k)
+		return -1;
+	lf->keys = k;
 	k = &lf->keys[lf->nkeys++];
 	memset(k, 0, sizeof(*k));
 	k->family = e->family;
