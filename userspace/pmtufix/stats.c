@@ -122,22 +122,25 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static void print_text(const struct stats *s)
+static void print_text(const struct stats_list *l)
 {
+	const struct stats *s;
 	unsigned int i, k;
 
-	printf("table %s\n", s->table);
-	for (i = 0; i < PMTUFIX_STATS_COUNT; i++) {
-		printf("  %-20s %20llu", counters[i].name,
-		       (unsigned long long)s->c[i]);
-		for (k = 0; k < s->ncpu; k++)
-			printf("  cpu%u %llu", s->percpu[k].cpu,
-			       (unsigned long long)s->percpu[k].c[i]);
-		printf("\n");
+	for (s = l->s; s < l->s + l->n; s++) {
+		printf("table %s\n", s->table);
+		for (i = 0; i < PMTUFIX_STATS_COUNT; i++) {
+			printf("  %-20s %20llu", counters[i].name,
+			       (unsigned long long)s->c[i]);
+			for (k = 0; k < s->ncpu; k++)
+				printf("  cpu%u %llu", s->percpu[k].cpu,
+				       (unsigned long long)s->percpu[k].c[i]);
+			printf("\n");
+		}
 	}
 }
 
-static void print_json_counters(struct json *j, const uint64_t *c)
+static void json_counters(struct json *j, const uint64_t *c)
 {
 	unsigned int i;
 
@@ -145,20 +148,20 @@ static void print_json_counters(struct json *j, const uint64_t *c)
 		json_kv_u64(j, counters[i].name, c[i]);
 }
 
-static void print_json(struct json *j, const struct stats *s)
+static void json_stats(struct json *j, const struct stats *s)
 {
 	unsigned int k;
 
 	json_object_begin(j);
 	json_kv_string(j, "table", s->table);
-	print_json_counters(j, s->c);
+	json_counters(j, s->c);
 	if (s->ncpu) {
 		json_key(j, "per_cpu");
 		json_array_begin(j);
 		for (k = 0; k < s->ncpu; k++) {
 			json_object_begin(j);
 			json_kv_u64(j, "cpu", s->percpu[k].cpu);
-			print_json_counters(j, s->percpu[k].c);
+			json_counters(j, s->percpu[k].c);
 			json_object_end(j);
 		}
 		json_array_end(j);
@@ -166,8 +169,23 @@ static void print_json(struct json *j, const struct stats *s)
 	json_object_end(j);
 }
 
+/* One object per table, in an array unless one table was asked for. */
+static void print_json(const struct stats_list *l, int array)
+{
+	struct json j;
+	size_t k;
+
+	json_init(&j, stdout);
+	if (array)
+		json_array_begin(&j);
+	for (k = 0; k < l->n; k++)
+		json_stats(&j, &l->s[k]);
+	if (array)
+		json_array_end(&j);
+}
+
 /* The text exposition format: one family per counter, a table label. */
-static void print_prometheus(const struct stats *s, size_t n)
+static void print_prometheus(const struct stats_list *l)
 {
 	unsigned int i;
 	size_t k;
@@ -176,11 +194,20 @@ static void print_prometheus(const struct stats *s, size_t n)
 		printf("# HELP pmtufix_%s_total %s\n", counters[i].name,
 		       counters[i].help);
 		printf("# TYPE pmtufix_%s_total counter\n", counters[i].name);
-		for (k = 0; k < n; k++)
+		for (k = 0; k < l->n; k++)
 			printf("pmtufix_%s_total{table=\"%s\"} %llu\n",
-			       counters[i].name, s[k].table,
-			       (unsigned long long)s[k].c[i]);
+			       counters[i].name, l->s[k].table,
+			       (unsigned long long)l->s[k].c[i]);
 	}
+}
+
+static void stats_list_free(struct stats_list *l)
+{
+	size_t k;
+
+	for (k = 0; k < l->n; k++)
+		free(l->s[k].percpu);
+	free(l->s);
 }
 
 static int stats_reset(int argc, const char *argv[])
@@ -229,8 +256,6 @@ int stats_main(int argc, const char *argv[])
 	const char *name = NULL;
 	struct pmtufix_nl h;
 	char action[96];
-	struct json j;
-	size_t k;
 
 	if (argc > 1 && !strcmp(argv[1], "reset"))
 		return stats_reset(argc - 1, argv + 1);
@@ -258,28 +283,15 @@ int stats_main(int argc, const char *argv[])
 	if (pmtufix_nl_open(&h, action))
 		return 1;
 	ret = get_stats(&h, name, percpu, &l);
-	if (ret) {
+	if (ret)
 		pmtufix_nl_perror(&h, action, ret);
-		goto out;
-	}
-	if (prom) {
-		print_prometheus(l.s, l.n);
-	} else if (json) {
-		json_init(&j, stdout);
-		if (!name)
-			json_array_begin(&j);
-		for (k = 0; k < l.n; k++)
-			print_json(&j, &l.s[k]);
-		if (!name)
-			json_array_end(&j);
-	} else {
-		for (k = 0; k < l.n; k++)
-			print_text(&l.s[k]);
-	}
-out:
-	for (k = 0; k < l.n; k++)
-		free(l.s[k].percpu);
-	free(l.s);
+	else if (prom)
+		print_prometheus(&l);
+	else if (json)
+		print_json(&l, !name);
+	else
+		print_text(&l);
+	stats_list_free(&l);
 	pmtufix_nl_close(&h);
 	return ret ? 1 : 0;
 usage:
