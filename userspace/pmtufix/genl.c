@@ -284,7 +284,8 @@ full:
 }
 
 int pmtufix_put_request_entry(struct nlmsghdr *nlh, size_t buflen,
-			      const struct pmtufix_entry_spec *e, int with_path)
+			      const struct pmtufix_entry_spec *e,
+			      int with_path)
 {
 	struct nlattr *nest, *layers;
 	unsigned int i;

@@ -58,7 +58,8 @@ void pmtufix_nl_perror(const struct pmtufix_nl *h, const char *action,
 
 /* Puts one entry nest (PMTUFIX_A_ENTRY); with_path adds MTU and layers. */
 int pmtufix_put_request_entry(struct nlmsghdr *nlh, size_t buflen,
-			      const struct pmtufix_entry_spec *e, int with_path);
+			      const struct pmtufix_entry_spec *e,
+			      int with_path);
 
 /* Parses a PMTUFIX_A_ENTRY nest of a reply. */
 struct pmtufix_entry_reply {

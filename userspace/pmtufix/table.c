@@ -88,7 +88,8 @@ static int parse_setting(const char *action, unsigned int k, const char *s,
 	    n > settings[k].max) {
 		fprintf(stderr,
 			"pmtufix %s: %s `%s' is out of range (%lu..%lu)\n",
-			action, settings[k].word, s, settings[k].min, settings[k].max);
+			action, settings[k].word, s, settings[k].min,
+			settings[k].max);
 		return -1;
 	}
 	*v = n;
@@ -433,8 +434,9 @@ static void load_entry(const struct load_file *lf, size_t i,
 	pmtufix_parse_line(lf->buf + lf->keys[i].off, lf->keys[i].len, e, &err);
 }
 
-static int load_add_key(struct load_file *lf, const struct pmtufix_entry_spec *e,
-			unsigned int line, size_t off, size_t len)
+static int load_add_key(struct load_file *lf,
+			const struct pmtufix_entry_spec *e, unsigned int line,
+			size_t off, size_t len)
 {
 	struct load_key *k;
 
