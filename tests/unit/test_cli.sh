@@ -125,7 +125,7 @@ static int test_table(void)
 	mnl_attr_put_u32(nlh, PMTUFIX_A_TOO_BIG_BURST, 50);
 	mnl_attr_put_u32(nlh, PMTUFIX_A_TOO_BIG_SRC_RATE, 100);
 	mnl_attr_put_u32(nlh, PMTUFIX_A_TOO_BIG_SRC_BURST, 10);
-	if (pmtufix_nl_parse_table(nlh, &t))
+	if (pmtufix_parse_reply_table(nlh, &t))
 		return 1;
 	list_text(&t, 1);
 	list_json(&t, 1);
@@ -261,7 +261,7 @@ if "${CC:-cc}" -std=gnu11 -g -Wall -Wextra -Werror -Wno-unused-parameter \
       -D_GNU_SOURCE -DPMTUFIX_VERSION='"test"' -I"$top/userspace/pmtufix" \
       -I"$top/include/uapi" -I"$top/kmod" \
       $(pkg-config --cflags libmnl) -o "$harness" "$tmp/harness.c" \
-      "$top"/userspace/pmtufix/{genl,json,parse}.c \
+      "$top"/userspace/pmtufix/{genl,json,parse,print,request}.c \
       "$top"/kmod/core/*.c $(pkg-config --libs libmnl); then
 	# EPERM and an ENOSPC without a message: the kernel explains neither.
 	expect 0 "" "$(printf '%s\n' \

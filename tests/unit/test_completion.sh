@@ -131,8 +131,8 @@ array_strings() {
 
 subcommands=$(sed -n 's/^\t{ "\([a-z]*\)", [a-z_]*_main,.*/\1/p' "$src/pmtufix.c")
 global_opts=$(strcmp_args "$src/pmtufix.c" main)
-table_subs=$(grep -o 'strcmp(sub, "[a-z]*")' "$src/table.c" | sed 's/.*"\(.*\)")/\1/')
-table_keys=$(array_strings "$src/table.c" keys)
+table_subs=$(sed -n 's/^\t{ "\([a-z]*\)", cmd_[a-z_]* },$/\1/p' "$src/table.c")
+table_keys=$(array_strings "$src/table.c" settings)
 layer_words=$(sed -n 's/^\t{ "\([a-z0-9]*\)", PMTUFIX_LAYER_[A-Z0-9]*,.*/\1/p' "$src/parse.c")
 esp_modes=$(array_strings "$src/parse.c" esp_modes)
 esp_ciphers=$(array_strings "$src/parse.c" esp_ciphers)
@@ -184,7 +184,7 @@ expect_has "table list options" "$(strcmp_args "$src/table.c" cmd_list)" \
 	pmtufix table list -
 expect_has "table show options" "$(strcmp_args "$src/table.c" cmd_show)" \
 	pmtufix table show edge -
-expect_set "table add options" "$(strcmp_args "$src/table.c" cmd_add_del)" \
+expect_set "table add options" "$(strcmp_args "$src/table.c" cmd_add)" \
 	pmtufix table add edge -
 expect_set "table create settings" "$table_keys" pmtufix table create edge ''
 expect_set "table set settings not given yet" \

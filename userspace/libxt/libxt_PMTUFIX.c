@@ -7,6 +7,8 @@
 #include <xtables.h>
 #include <linux/xt_PMTUFIX.h>
 
+#include "core/limits.h"
+
 enum {
 	O_TABLE = 0,
 	O_LOOKUP,
@@ -67,9 +69,7 @@ static void pmtufix_tg_parse(struct xt_option_call *cb)
 	xtables_option_parse(cb);
 	switch (cb->entry->id) {
 	case O_TABLE:
-		if (strspn(info->table, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				"abcdefghijklmnopqrstuvwxyz0123456789_.-") !=
-		    strlen(info->table))
+		if (!pmtufix_table_name_valid(info->table))
 			xtables_error(PARAMETER_PROBLEM,
 				      "PMTUFIX: invalid table name `%s': use letters, digits, `_', `.' and `-'",
 				      cb->arg);
@@ -110,6 +110,18 @@ static const char *pmtufix_lookup_name(const struct xt_pmtufix_info *info)
 	return "?";
 }
 
+/* The flags as print() (@dashes "") and save() ("--") show them. */
+static void pmtufix_print_flags(const struct xt_pmtufix_info *info,
+				const char *dashes)
+{
+	if (info->flags & XT_PMTUFIX_F_MISSING_IGNORE)
+		printf(" %smissing-mss ignore", dashes);
+	if (info->flags & XT_PMTUFIX_F_SEND_TOO_BIG)
+		printf(" %ssend-too-big", dashes);
+	if (info->flags & XT_PMTUFIX_F_REPAIR_ICMP)
+		printf(" %srepair-icmp", dashes);
+}
+
 static void pmtufix_tg_print(const void *ip, const struct xt_entry_target *t,
 			     int numeric)
 {
@@ -117,12 +129,7 @@ static void pmtufix_tg_print(const void *ip, const struct xt_entry_target *t,
 
 	printf(" PMTUFIX table %s lookup %s", info->table,
 	       pmtufix_lookup_name(info));
-	if (info->flags & XT_PMTUFIX_F_MISSING_IGNORE)
-		printf(" missing-mss ignore");
-	if (info->flags & XT_PMTUFIX_F_SEND_TOO_BIG)
-		printf(" send-too-big");
-	if (info->flags & XT_PMTUFIX_F_REPAIR_ICMP)
-		printf(" repair-icmp");
+	pmtufix_print_flags(info, "");
 }
 
 /* Only what differs from the defaults, in the syntax parse() accepts. */
@@ -134,12 +141,7 @@ static void pmtufix_tg_save(const void *ip, const struct xt_entry_target *t)
 		printf(" --table-name %s", info->table);
 	if (info->lookup != XT_PMTUFIX_LOOKUP_BOTH)
 		printf(" --lookup %s", pmtufix_lookup_name(info));
-	if (info->flags & XT_PMTUFIX_F_MISSING_IGNORE)
-		printf(" --missing-mss ignore");
-	if (info->flags & XT_PMTUFIX_F_SEND_TOO_BIG)
-		printf(" --send-too-big");
-	if (info->flags & XT_PMTUFIX_F_REPAIR_ICMP)
-		printf(" --repair-icmp");
+	pmtufix_print_flags(info, "--");
 }
 
 static struct xtables_target pmtufix_tg_reg = {

@@ -122,8 +122,8 @@ static int reserve_rbuf(struct pmtufix_nl *h)
 	return 0;
 }
 
-static int talk(struct pmtufix_nl *h, struct nlmsghdr *nlh, mnl_cb_t cb,
-		void *data)
+int pmtufix_nl_talk(struct pmtufix_nl *h, struct nlmsghdr *nlh, mnl_cb_t cb,
+		    void *data)
 {
 	struct talk_ctx ctx = { .h = h, .cb = cb, .data = data };
 	/* mnl_cb_run2() hands &ctx to these too. */
@@ -169,12 +169,6 @@ struct nlmsghdr *pmtufix_nl_request(struct pmtufix_nl *h, uint8_t cmd,
 	return nlh;
 }
 
-int pmtufix_nl_talk(struct pmtufix_nl *h, struct nlmsghdr *nlh, mnl_cb_t cb,
-		    void *data)
-{
-	return talk(h, nlh, cb, data);
-}
-
 int pmtufix_nl_open(struct pmtufix_nl *h, const char *action)
 {
 	struct nlmsghdr *nlh;
@@ -209,7 +203,7 @@ int pmtufix_nl_open(struct pmtufix_nl *h, const char *action)
 	g->cmd = CTRL_CMD_GETFAMILY;
 	g->version = 1;
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, PMTUFIX_GENL_NAME);
-	ret = talk(h, nlh, family_cb, &h->family);
+	ret = pmtufix_nl_talk(h, nlh, family_cb, &h->family);
 	if (ret == -ENOENT || (!ret && !h->family)) {
 		fprintf(stderr,
 			"pmtufix %s: the pmtufix kernel module is not loaded (modprobe xt_PMTUFIX)\n",
@@ -289,8 +283,9 @@ full:
 	return -1;
 }
 
-int pmtufix_nl_put_entry(struct nlmsghdr *nlh, size_t buflen,
-			 const struct pmtufix_entry_spec *e, int with_path)
+int pmtufix_put_request_entry(struct nlmsghdr *nlh, size_t buflen,
+			      const struct pmtufix_entry_spec *e,
+			      int with_path)
 {
 	struct nlattr *nest, *layers;
 	unsigned int i;
@@ -366,8 +361,8 @@ static int parse_layer(const struct nlattr *nest, struct pmtufix_layer *l)
 	return 0;
 }
 
-int pmtufix_nl_parse_entry(const struct nlattr *nest,
-			   struct pmtufix_entry_reply *r)
+int pmtufix_parse_reply_entry(const struct nlattr *nest,
+			      struct pmtufix_entry_reply *r)
 {
 	const struct nlattr *tb[PMTUFIX_ENTRY_A_MAX + 1] = {};
 	struct attr_table at = { tb, PMTUFIX_ENTRY_A_MAX };
@@ -417,8 +412,8 @@ int pmtufix_nl_parse_entry(const struct nlattr *nest,
 	return 0;
 }
 
-int pmtufix_nl_parse_table(const struct nlmsghdr *nlh,
-			   struct pmtufix_table_reply *t)
+int pmtufix_parse_reply_table(const struct nlmsghdr *nlh,
+			      struct pmtufix_table_reply *t)
 {
 	const struct nlattr *tb[PMTUFIX_A_MAX + 1] = {};
 	struct attr_table at = { tb, PMTUFIX_A_MAX };

@@ -57,8 +57,9 @@ void pmtufix_nl_perror(const struct pmtufix_nl *h, const char *action,
 		       int err);
 
 /* Puts one entry nest (PMTUFIX_A_ENTRY); with_path adds MTU and layers. */
-int pmtufix_nl_put_entry(struct nlmsghdr *nlh, size_t buflen,
-			 const struct pmtufix_entry_spec *e, int with_path);
+int pmtufix_put_request_entry(struct nlmsghdr *nlh, size_t buflen,
+			      const struct pmtufix_entry_spec *e,
+			      int with_path);
 
 /* Parses a PMTUFIX_A_ENTRY nest of a reply. */
 struct pmtufix_entry_reply {
@@ -72,8 +73,8 @@ struct pmtufix_entry_reply {
 	uint64_t icmp_repaired;
 };
 
-int pmtufix_nl_parse_entry(const struct nlattr *nest,
-			   struct pmtufix_entry_reply *r);
+int pmtufix_parse_reply_entry(const struct nlattr *nest,
+			      struct pmtufix_entry_reply *r);
 
 /* The table attributes of a TABLE_GET reply. */
 struct pmtufix_table_reply {
@@ -83,7 +84,7 @@ struct pmtufix_table_reply {
 	uint32_t too_big_src_rate, too_big_src_burst;
 };
 
-int pmtufix_nl_parse_table(const struct nlmsghdr *nlh,
-			   struct pmtufix_table_reply *t);
+int pmtufix_parse_reply_table(const struct nlmsghdr *nlh,
+			      struct pmtufix_table_reply *t);
 
 #endif /* _PMTUFIX_GENL_H */

@@ -8,12 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/limits.h"
 #include "json.h"
 #include "parse.h"
 #include "subcommands.h"
-
-#define OVERHEAD_MTU_MIN	68
-#define OVERHEAD_MTU_MAX	65535
 
 static void usage(FILE *f)
 {
@@ -42,7 +40,7 @@ static int parse_mtu(const char *s, u32 *mtu)
 	if (*s < '0' || *s > '9')
 		return -1;
 	v = strtoul(s, &end, 10);
-	if (*end || v < OVERHEAD_MTU_MIN || v > OVERHEAD_MTU_MAX)
+	if (*end || v < PMTUFIX_MTU_MIN || v > PMTUFIX_MTU_MAX)
 		return -1;
 	*mtu = (u32)v;
 	return 0;
@@ -103,8 +101,8 @@ int overhead_main(int argc, const char *argv[])
 			}
 			if (parse_mtu(argv[i], &base)) {
 				fprintf(stderr, "pmtufix overhead: mtu `%s' is out of range (%u..%u)\n",
-					argv[i], OVERHEAD_MTU_MIN,
-					OVERHEAD_MTU_MAX);
+					argv[i], PMTUFIX_MTU_MIN,
+					PMTUFIX_MTU_MAX);
 				return 2;
 			}
 		} else if (!strcmp(argv[i], "--")) {

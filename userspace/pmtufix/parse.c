@@ -11,13 +11,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/limits.h"
 #include "parse.h"
-
-#define MTU_MIN		68
-#define MTU_MAX		65535
-#define RAW_MAX		1024
-#define MPLS_MAX	8
-#define GENEVE_OPT_MAX	252
 
 /* A valid entry has at most 3 + 8 * 7 words; leave room for mistakes. */
 #define LINE_MAX_WORDS	96
@@ -289,19 +284,22 @@ static int parse_option(const struct words *ws, int *i, int at,
 	if (l->type == PMTUFIX_LAYER_GENEVE && !strcmp(s, "opt")) {
 		if (l->count)
 			return fail_at(ws, *i, "%s: `opt' given twice", ws->w[at]);
-		if (number_after(ws, i, at, "option bytes", GENEVE_OPT_MAX, &v))
+		if (number_after(ws, i, at, "option bytes",
+				 PMTUFIX_GENEVE_OPT_MAX, &v))
 			return -1;
 		if (!v || v % 4)
-			return fail_at(ws, *i, "%s: option bytes `%s' must be a multiple of 4 from 4 to 252",
-				       ws->w[at], ws->w[*i]);
+			return fail_at(ws, *i, "%s: option bytes `%s' must be a multiple of 4 from 4 to %u",
+				       ws->w[at], ws->w[*i],
+				       PMTUFIX_GENEVE_OPT_MAX);
 		l->count = (u16)v;
 		return 1;
 	}
 	if (l->type == PMTUFIX_LAYER_MPLS && !parse_uint(s, &v)) {
 		if (l->count != 1 || at + 1 != *i)
 			return 0;
-		if (v < 1 || v > MPLS_MAX)
-			return fail_at(ws, *i, "mpls: label count `%s' is out of range (1..8)", s);
+		if (v < 1 || v > PMTUFIX_MPLS_MAX)
+			return fail_at(ws, *i, "mpls: label count `%s' is out of range (1..%u)",
+				       s, PMTUFIX_MPLS_MAX);
 		l->count = (u16)v;
 		return 1;
 	}
@@ -316,10 +314,12 @@ static int parse_layer_head(const struct words *ws, int *i, int at,
 
 	switch (l->type) {
 	case PMTUFIX_LAYER_RAW:
-		if (number_after(ws, i, at, "byte count", RAW_MAX, &v))
+		if (number_after(ws, i, at, "byte count", PMTUFIX_RAW_MAX,
+				 &v))
 			return -1;
 		if (!v)
-			return fail_at(ws, *i, "raw: byte count 0 is out of range (1..1024)");
+			return fail_at(ws, *i, "raw: byte count 0 is out of range (1..%u)",
+				       PMTUFIX_RAW_MAX);
 		l->count = (u16)v;
 		return 0;
 	case PMTUFIX_LAYER_MPLS:
@@ -540,9 +540,10 @@ static int parse_entry_words(const struct words *ws,
 		mtu_at = 2;
 		if (number_after(&rest, &i, 0, "value", 0xffffffff, &v))
 			return -1;
-		if (v < MTU_MIN || v > MTU_MAX)
+		if (v < PMTUFIX_MTU_MIN || v > PMTUFIX_MTU_MAX)
 			return fail_at(ws, 2, "mtu %s is out of range (%u..%u)",
-				       ws->w[2], MTU_MIN, MTU_MAX);
+				       ws->w[2], PMTUFIX_MTU_MIN,
+				       PMTUFIX_MTU_MAX);
 		e->mtu = v;
 		rest.w += 2;
 		rest.n -= 2;

@@ -9,7 +9,9 @@
 #include <linux/pmtufix.h>
 
 #include "genl.h"
+#include "array.h"
 #include "json.h"
+#include "request.h"
 #include "subcommands.h"
 
 static const struct {
@@ -35,7 +37,8 @@ static const struct {
 struct stats {
 	char table[PMTUFIX_TABLE_NAME_LEN];
 	uint64_t c[PMTUFIX_STATS_COUNT];
-	unsigned int ncpu, capcpu;
+	unsigned int ncpu;
+	size_t capcpu;
 	struct {
 		uint32_t cpu;
 		uint64_t c[PMTUFIX_STATS_COUNT];
@@ -70,20 +73,16 @@ static void parse_counters(const struct nlattr *nest, uint64_t *c,
 static int parse_percpu(const struct nlattr *nest, struct stats *s)
 {
 	const struct nlattr *p;
-	unsigned int cap;
 	void *mem;
 
 	mnl_attr_for_each_nested(p, nest) {
 		if (mnl_attr_get_type(p) != PMTUFIX_A_STATS)
 			continue;
-		if (s->ncpu == s->capcpu) {
-			cap = s->capcpu ? s->capcpu * 2 : 64;
-			mem = realloc(s->percpu, cap * sizeof(*s->percpu));
-			if (!mem)
-				return -1;
-			s->percpu = mem;
-			s->capcpu = cap;
-		}
+		mem = array_grow(s->percpu, &s->capcpu, s->ncpu,
+				 sizeof(*s->percpu), 64);
+		if (!mem)
+			return -1;
+		s->percpu = mem;
 		memset(&s->percpu[s->ncpu], 0, sizeof(*s->percpu));
 		parse_counters(p, s->percpu[s->ncpu].c,
 			       &s->percpu[s->ncpu].cpu);
@@ -99,13 +98,10 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 	struct stats *s;
 	void *mem;
 
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		mem = realloc(l->s, l->cap * sizeof(*l->s));
-		if (!mem)
-			return MNL_CB_ERROR;
-		l->s = mem;
-	}
+	mem = array_grow(l->s, &l->cap, l->n, sizeof(*l->s), 16);
+	if (!mem)
+		return MNL_CB_ERROR;
+	l->s = mem;
 	s = &l->s[l->n++];
 	memset(s, 0, sizeof(*s));
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
@@ -126,22 +122,25 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static void print_text(const struct stats *s)
+static void print_text(const struct stats_list *l)
 {
+	const struct stats *s;
 	unsigned int i, k;
 
-	printf("table %s\n", s->table);
-	for (i = 0; i < PMTUFIX_STATS_COUNT; i++) {
-		printf("  %-20s %20llu", counters[i].name,
-		       (unsigned long long)s->c[i]);
-		for (k = 0; k < s->ncpu; k++)
-			printf("  cpu%u %llu", s->percpu[k].cpu,
-			       (unsigned long long)s->percpu[k].c[i]);
-		printf("\n");
+	for (s = l->s; s < l->s + l->n; s++) {
+		printf("table %s\n", s->table);
+		for (i = 0; i < PMTUFIX_STATS_COUNT; i++) {
+			printf("  %-20s %20llu", counters[i].name,
+			       (unsigned long long)s->c[i]);
+			for (k = 0; k < s->ncpu; k++)
+				printf("  cpu%u %llu", s->percpu[k].cpu,
+				       (unsigned long long)s->percpu[k].c[i]);
+			printf("\n");
+		}
 	}
 }
 
-static void print_json_counters(struct json *j, const uint64_t *c)
+static void json_counters(struct json *j, const uint64_t *c)
 {
 	unsigned int i;
 
@@ -149,20 +148,20 @@ static void print_json_counters(struct json *j, const uint64_t *c)
 		json_kv_u64(j, counters[i].name, c[i]);
 }
 
-static void print_json(struct json *j, const struct stats *s)
+static void json_stats(struct json *j, const struct stats *s)
 {
 	unsigned int k;
 
 	json_object_begin(j);
 	json_kv_string(j, "table", s->table);
-	print_json_counters(j, s->c);
+	json_counters(j, s->c);
 	if (s->ncpu) {
 		json_key(j, "per_cpu");
 		json_array_begin(j);
 		for (k = 0; k < s->ncpu; k++) {
 			json_object_begin(j);
 			json_kv_u64(j, "cpu", s->percpu[k].cpu);
-			print_json_counters(j, s->percpu[k].c);
+			json_counters(j, s->percpu[k].c);
 			json_object_end(j);
 		}
 		json_array_end(j);
@@ -170,8 +169,23 @@ static void print_json(struct json *j, const struct stats *s)
 	json_object_end(j);
 }
 
+/* One object per table, in an array unless one table was asked for. */
+static void print_json(const struct stats_list *l, int array)
+{
+	struct json j;
+	size_t k;
+
+	json_init(&j, stdout);
+	if (array)
+		json_array_begin(&j);
+	for (k = 0; k < l->n; k++)
+		json_stats(&j, &l->s[k]);
+	if (array)
+		json_array_end(&j);
+}
+
 /* The text exposition format: one family per counter, a table label. */
-static void print_prometheus(const struct stats *s, size_t n)
+static void print_prometheus(const struct stats_list *l)
 {
 	unsigned int i;
 	size_t k;
@@ -180,19 +194,25 @@ static void print_prometheus(const struct stats *s, size_t n)
 		printf("# HELP pmtufix_%s_total %s\n", counters[i].name,
 		       counters[i].help);
 		printf("# TYPE pmtufix_%s_total counter\n", counters[i].name);
-		for (k = 0; k < n; k++)
+		for (k = 0; k < l->n; k++)
 			printf("pmtufix_%s_total{table=\"%s\"} %llu\n",
-			       counters[i].name, s[k].table,
-			       (unsigned long long)s[k].c[i]);
+			       counters[i].name, l->s[k].table,
+			       (unsigned long long)l->s[k].c[i]);
 	}
+}
+
+static void stats_list_free(struct stats_list *l)
+{
+	size_t k;
+
+	for (k = 0; k < l->n; k++)
+		free(l->s[k].percpu);
+	free(l->s);
 }
 
 static int stats_reset(int argc, const char *argv[])
 {
-	struct pmtufix_nl h;
-	struct nlmsghdr *nlh;
 	char action[96];
-	int ret;
 
 	if (argc > 2) {
 		fprintf(stderr, "Usage: %s stats reset [NAME]\n", prog);
@@ -200,16 +220,8 @@ static int stats_reset(int argc, const char *argv[])
 	}
 	snprintf(action, sizeof(action), "stats reset%s%s",
 		 argc == 2 ? " " : "", argc == 2 ? argv[1] : "");
-	if (pmtufix_nl_open(&h, action))
-		return 1;
-	nlh = pmtufix_nl_request(&h, PMTUFIX_CMD_STATS_RESET, NLM_F_ACK);
-	if (argc == 2)
-		mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, argv[1]);
-	ret = pmtufix_nl_talk(&h, nlh, NULL, NULL);
-	if (ret)
-		pmtufix_nl_perror(&h, action, ret);
-	pmtufix_nl_close(&h);
-	return ret ? 1 : 0;
+	return pmtufix_simple_request(action, PMTUFIX_CMD_STATS_RESET,
+				      argc == 2 ? argv[1] : NULL, NULL, 0);
 }
 
 static int get_stats(struct pmtufix_nl *h, const char *name, int percpu,
@@ -244,8 +256,6 @@ int stats_main(int argc, const char *argv[])
 	const char *name = NULL;
 	struct pmtufix_nl h;
 	char action[96];
-	struct json j;
-	size_t k;
 
 	if (argc > 1 && !strcmp(argv[1], "reset"))
 		return stats_reset(argc - 1, argv + 1);
@@ -273,28 +283,15 @@ int stats_main(int argc, const char *argv[])
 	if (pmtufix_nl_open(&h, action))
 		return 1;
 	ret = get_stats(&h, name, percpu, &l);
-	if (ret) {
+	if (ret)
 		pmtufix_nl_perror(&h, action, ret);
-		goto out;
-	}
-	if (prom) {
-		print_prometheus(l.s, l.n);
-	} else if (json) {
-		json_init(&j, stdout);
-		if (!name)
-			json_array_begin(&j);
-		for (k = 0; k < l.n; k++)
-			print_json(&j, &l.s[k]);
-		if (!name)
-			json_array_end(&j);
-	} else {
-		for (k = 0; k < l.n; k++)
-			print_text(&l.s[k]);
-	}
-out:
-	for (k = 0; k < l.n; k++)
-		free(l.s[k].percpu);
-	free(l.s);
+	else if (prom)
+		print_prometheus(&l);
+	else if (json)
+		print_json(&l, !name);
+	else
+		print_text(&l);
+	stats_list_free(&l);
 	pmtufix_nl_close(&h);
 	return ret ? 1 : 0;
 usage:

@@ -9,12 +9,14 @@
 #include <unistd.h>
 #include <linux/pmtufix.h>
 
+#include "core/limits.h"
+#include "array.h"
 #include "genl.h"
 #include "json.h"
 #include "parse.h"
+#include "print.h"
+#include "request.h"
 #include "subcommands.h"
-
-#define MAX_DUMP_TRIES 5
 
 static int usage(const char *sub)
 {
@@ -22,13 +24,15 @@ static int usage(const char *sub)
 	return 2;
 }
 
-static int check_name(const char *action, const char *name)
-{
-	size_t len = strlen(name);
+/* What messages name: "table SUB NAME". */
+#define ACTION_LEN	96
 
-	if (len == 0 || len >= PMTUFIX_TABLE_NAME_LEN ||
-	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			 "0123456789_.-") != len) {
+/* @action for @sub on table @name: 0, or -1 if @name is not a table name. */
+static int table_action(char action[ACTION_LEN], const char *sub,
+			const char *name)
+{
+	snprintf(action, ACTION_LEN, "table %s %s", sub, name);
+	if (!pmtufix_table_name_valid(name)) {
 		fprintf(stderr,
 			"pmtufix %s: invalid table name `%s' (1 to %d letters, digits, `_', `.', `-')\n",
 			action, name, PMTUFIX_TABLE_NAME_LEN - 1);
@@ -37,67 +41,77 @@ static int check_name(const char *action, const char *name)
 	return 0;
 }
 
-/* The settings of a table, in the order parse_defaults() keeps them. */
+/*
+ * A command of @want words on table argv[1]: 0 and @action, or the exit
+ * status of a usage error.
+ */
+static int table_args(int argc, const char *argv[], int want,
+		      const char *usage_line, char action[ACTION_LEN])
+{
+	if (argc != want)
+		return usage(usage_line);
+	return table_action(action, argv[0], argv[1]) ? 2 : 0;
+}
+
+/* The settings of a table, in the order requests carry them. */
 #define NDEFAULTS	7
 #define DEFAULTS_USAGE	"[mtu N] [floor4 N] [floor6 N] " \
 			"[too-big-rate N] [too-big-burst N] " \
 			"[too-big-src-rate N] [too-big-src-burst N]"
 
-/* A simple request on a table: TABLE_NEW, TABLE_DEL, STATS_RESET... */
-static int simple_request(const char *action, uint8_t cmd, const char *name,
-			  const uint32_t *defaults)
-{
-	static const uint16_t attrs[NDEFAULTS] = {
-		PMTUFIX_A_MTU, PMTUFIX_A_FLOOR4, PMTUFIX_A_FLOOR6,
-		PMTUFIX_A_TOO_BIG_RATE, PMTUFIX_A_TOO_BIG_BURST,
-		PMTUFIX_A_TOO_BIG_SRC_RATE, PMTUFIX_A_TOO_BIG_SRC_BURST,
-	};
-	struct pmtufix_nl h;
-	struct nlmsghdr *nlh;
-	unsigned int i;
-	int ret;
+static const struct {
+	const char *word;
+	uint16_t attr;
+	unsigned long min, max;
+} settings[NDEFAULTS] = {
+	{ "mtu", PMTUFIX_A_MTU, PMTUFIX_MTU_MIN, PMTUFIX_MTU_MAX },
+	{ "floor4", PMTUFIX_A_FLOOR4, 0, PMTUFIX_MTU_MAX },
+	{ "floor6", PMTUFIX_A_FLOOR6, 0, PMTUFIX_MTU_MAX },
+	{ "too-big-rate", PMTUFIX_A_TOO_BIG_RATE, 0, UINT32_MAX - 1 },
+	{ "too-big-burst", PMTUFIX_A_TOO_BIG_BURST, 1,
+	  PMTUFIX_MAX_TOO_BIG_BURST },
+	{ "too-big-src-rate", PMTUFIX_A_TOO_BIG_SRC_RATE, 0, UINT32_MAX - 1 },
+	{ "too-big-src-burst", PMTUFIX_A_TOO_BIG_SRC_BURST, 1,
+	  PMTUFIX_MAX_TOO_BIG_BURST },
+};
 
-	if (pmtufix_nl_open(&h, action))
-		return 1;
-	nlh = pmtufix_nl_request(&h, cmd, NLM_F_ACK);
-	if (name)
-		mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
-	for (i = 0; defaults && i < NDEFAULTS; i++)
-		if (defaults[i] != UINT32_MAX)
-			mnl_attr_put_u32(nlh, attrs[i], defaults[i]);
-	ret = pmtufix_nl_talk(&h, nlh, NULL, NULL);
-	if (ret)
-		pmtufix_nl_perror(&h, action, ret);
-	pmtufix_nl_close(&h);
-	return ret ? 1 : 0;
+/* The value of settings[@k]: 0, or -1 after saying why not. */
+static int parse_setting(const char *action, unsigned int k, const char *s,
+			 uint32_t *v)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (errno || *end || end == s || s[0] == '-' || n < settings[k].min ||
+	    n > settings[k].max) {
+		fprintf(stderr,
+			"pmtufix %s: %s `%s' is out of range (%lu..%lu)\n",
+			action, settings[k].word, s, settings[k].min,
+			settings[k].max);
+		return -1;
+	}
+	*v = n;
+	return 0;
 }
 
-/* DEFAULTS_USAGE: UINT32_MAX for what is not given. */
+/*
+ * DEFAULTS_USAGE into @attrs, in the order of settings[] whatever the order
+ * given, the last of a setting given twice: how many, or -1.
+ */
 static int parse_defaults(const char *action, int argc, const char *argv[],
-			  uint32_t def[NDEFAULTS])
+			  struct pmtufix_u32_attr attrs[NDEFAULTS])
 {
-	static const struct {
-		const char *word;
-		unsigned long min, max;
-	} keys[NDEFAULTS] = {
-		{ "mtu", 68, 65535 },
-		{ "floor4", 0, 65535 },
-		{ "floor6", 0, 65535 },
-		{ "too-big-rate", 0, UINT32_MAX - 1 },
-		{ "too-big-burst", 1, PMTUFIX_MAX_TOO_BIG_BURST },
-		{ "too-big-src-rate", 0, UINT32_MAX - 1 },
-		{ "too-big-src-burst", 1, PMTUFIX_MAX_TOO_BIG_BURST },
-	};
-	unsigned long v;
+	uint32_t def[NDEFAULTS];
 	unsigned int k;
-	char *end;
-	int i;
+	int i, n = 0;
 
 	for (k = 0; k < NDEFAULTS; k++)
-		def[k] = UINT32_MAX;
+		def[k] = UINT32_MAX;	/* not given: no value is this large */
 	for (i = 0; i < argc; i += 2) {
 		for (k = 0; k < NDEFAULTS; k++)
-			if (!strcmp(argv[i], keys[k].word))
+			if (!strcmp(argv[i], settings[k].word))
 				break;
 		if (k == NDEFAULTS) {
 			fprintf(stderr,
@@ -110,98 +124,61 @@ static int parse_defaults(const char *action, int argc, const char *argv[],
 				action, argv[i]);
 			return -1;
 		}
-		errno = 0;
-		v = strtoul(argv[i + 1], &end, 10);
-		if (errno || *end || end == argv[i + 1] || argv[i + 1][0] == '-' ||
-		    v < keys[k].min || v > keys[k].max) {
-			fprintf(stderr,
-				"pmtufix %s: %s `%s' is out of range (%lu..%lu)\n",
-				action, argv[i], argv[i + 1], keys[k].min,
-				keys[k].max);
+		if (parse_setting(action, k, argv[i + 1], &def[k]))
 			return -1;
-		}
-		def[k] = v;
 	}
-	return 0;
+	for (k = 0; k < NDEFAULTS; k++) {
+		if (def[k] == UINT32_MAX)
+			continue;
+		attrs[n].type = settings[k].attr;
+		attrs[n++].value = def[k];
+	}
+	return n;
 }
 
-static int cmd_create_set(int argc, const char *argv[], int set)
+/* create NAME [SETTINGS], set NAME SETTINGS: argv[0] is "create" or "set". */
+static int create_or_set(int argc, const char *argv[], uint8_t cmd,
+			 int min_argc, const char *usage_line)
 {
-	char action[96];
-	uint32_t def[NDEFAULTS];
+	struct pmtufix_u32_attr attrs[NDEFAULTS];
+	char action[ACTION_LEN];
+	int n;
 
-	if (argc < 2 || (set && argc < 4))
-		return usage(set ? "set NAME " DEFAULTS_USAGE :
-				   "create NAME " DEFAULTS_USAGE);
-	snprintf(action, sizeof(action), "table %s %s", argv[0], argv[1]);
-	if (check_name(action, argv[1]) ||
-	    parse_defaults(action, argc - 2, argv + 2, def))
+	if (argc < min_argc)
+		return usage(usage_line);
+	if (table_action(action, argv[0], argv[1]))
 		return 2;
-	return simple_request(action, set ? PMTUFIX_CMD_TABLE_SET :
-					    PMTUFIX_CMD_TABLE_NEW,
-			      argv[1], def);
+	n = parse_defaults(action, argc - 2, argv + 2, attrs);
+	if (n < 0)
+		return 2;
+	return pmtufix_simple_request(action, cmd, argv[1], attrs, n);
+}
+
+static int cmd_create(int argc, const char *argv[])
+{
+	return create_or_set(argc, argv, PMTUFIX_CMD_TABLE_NEW, 2,
+			     "create NAME " DEFAULTS_USAGE);
+}
+
+static int cmd_set(int argc, const char *argv[])
+{
+	return create_or_set(argc, argv, PMTUFIX_CMD_TABLE_SET, 4,
+			     "set NAME " DEFAULTS_USAGE);
 }
 
 static int cmd_destroy(int argc, const char *argv[])
 {
-	char action[96];
+	char action[ACTION_LEN];
+	int ret;
 
-	if (argc != 2)
-		return usage("destroy NAME");
-	snprintf(action, sizeof(action), "table destroy %s", argv[1]);
-	if (check_name(action, argv[1]))
-		return 2;
-	return simple_request(action, PMTUFIX_CMD_TABLE_DEL, argv[1], NULL);
+	ret = table_args(argc, argv, 2, "destroy NAME", action);
+	if (ret)
+		return ret;
+	return pmtufix_simple_request(action, PMTUFIX_CMD_TABLE_DEL, argv[1],
+				      NULL, 0);
 }
 
 /* Tables */
-
-struct table_list {
-	struct pmtufix_table_reply *t;
-	size_t n, cap;
-};
-
-static int table_list_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct table_list *l = data;
-	struct pmtufix_table_reply *p;
-
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		p = realloc(l->t, l->cap * sizeof(*l->t));
-		if (!p)
-			return MNL_CB_ERROR;
-		l->t = p;
-	}
-	if (pmtufix_nl_parse_table(nlh, &l->t[l->n]) == 0)
-		l->n++;
-	return MNL_CB_OK;
-}
-
-/* Every table of the namespace, or just @name. */
-int pmtufix_get_tables(struct pmtufix_nl *h, const char *name,
-		       struct pmtufix_table_reply **out, size_t *n)
-{
-	struct table_list l = {};
-	struct nlmsghdr *nlh;
-	int ret, tries = 0;
-
-	do {
-		l.n = 0;
-		nlh = pmtufix_nl_request(h, PMTUFIX_CMD_TABLE_GET,
-					 name ? NLM_F_ACK : NLM_F_DUMP);
-		if (name)
-			mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
-		ret = pmtufix_nl_talk(h, nlh, table_list_cb, &l);
-	} while (!ret && h->dump_intr && ++tries < MAX_DUMP_TRIES);
-	if (ret) {
-		free(l.t);
-		return ret;
-	}
-	*out = l.t;
-	*n = l.n;
-	return 0;
-}
 
 /* The settings of a table, as keys of the object being written. */
 static void json_settings(struct json *j, const struct pmtufix_table_reply *t)
@@ -342,14 +319,14 @@ static int loader_send(struct loader *ld, uint32_t extra)
 
 static int loader_add(struct loader *ld, const struct pmtufix_entry_spec *e)
 {
-	if (pmtufix_nl_put_entry(ld->nlh, ld->h->buflen, e, 1) == 0) {
+	if (pmtufix_put_request_entry(ld->nlh, ld->h->buflen, e, 1) == 0) {
 		ld->sent++;
 		return 0;
 	}
 	if (loader_send(ld, 0))
 		return -1;
 	loader_start(ld, 0);
-	if (pmtufix_nl_put_entry(ld->nlh, ld->h->buflen, e, 1)) {
+	if (pmtufix_put_request_entry(ld->nlh, ld->h->buflen, e, 1)) {
 		fprintf(stderr, "pmtufix %s: an entry does not fit a message\n",
 			ld->action);
 		return -1;
@@ -433,100 +410,125 @@ static int ensure_table(struct pmtufix_nl *h, const char *name,
 	return 0;
 }
 
-/*
- * Checks the whole file first (every line parses, no prefix twice), then
- * sends the entries in table order, so that the kernel need not sort.  The
- * table is created if it does not exist.
- */
-static int cmd_load(int argc, const char *argv[])
+/* A table file, read whole, and where its entries are, in table order. */
+struct load_file {
+	const char *shown;	/* its name in messages */
+	char *buf;
+	size_t len;
+	struct load_key *keys;
+	size_t nkeys, cap;
+};
+
+static void load_file_free(struct load_file *lf)
 {
-	const char *file, *shown;
+	free(lf->keys);
+	free(lf->buf);
+}
+
+/* Entry @i in table order, which parsed before. */
+static void load_entry(const struct load_file *lf, size_t i,
+		       struct pmtufix_entry_spec *e)
+{
+	struct pmtufix_parse_error err;
+
+	pmtufix_parse_line(lf->buf + lf->keys[i].off, lf->keys[i].len, e, &err);
+}
+
+static int load_add_key(struct load_file *lf,
+			const struct pmtufix_entry_spec *e, unsigned int line,
+			size_t off, size_t len)
+{
+	struct load_key *k;
+
+	k = array_grow(lf->keys, &lf->cap, lf->nkeys, sizeof(*lf->keys), 1024);
+	if (!k)
+		return -1;
+	lf->keys = k;
+	k = &lf->keys[lf->nkeys++];
+	memset(k, 0, sizeof(*k));
+	k->family = e->family;
+	k->plen = e->plen;
+	memcpy(k->addr, e->addr, e->family == PMTUFIX_IPV4 ? 4 : 16);
+	k->line = line;
+	k->off = off;
+	k->len = len;
+	return 0;
+}
+
+/* Every line of the file parses: 0, or the exit status after a message. */
+static int load_parse(const char *action, struct load_file *lf)
+{
 	struct pmtufix_parse_error err;
 	struct pmtufix_entry_spec e;
-	struct load_key *keys = NULL, *k;
-	size_t len, off, nkeys = 0, cap = 0, i;
-	struct loader ld = {};
-	struct pmtufix_nl h;
-	char action[96], pfx[64];
 	unsigned int line = 0;
-	int ret = 2, r;
-	char *buf, *nl;
+	size_t off, end;
+	char *nl;
+	int r;
 
-	if (argc != 3)
-		return usage("load NAME FILE");
-	snprintf(action, sizeof(action), "table load %s", argv[1]);
-	if (check_name(action, argv[1]))
-		return 2;
-	file = argv[2];
-	shown = strcmp(file, "-") ? file : "<stdin>";
-	buf = read_all(file, &len);
-	if (!buf) {
-		fprintf(stderr, "pmtufix %s: cannot read %s: %s\n", action,
-			shown, strerror(errno));
-		return 1;
-	}
-
-	for (off = 0; off < len; off = nl ? (size_t)(nl - buf) + 1 : len) {
-		nl = memchr(buf + off, '\n', len - off);
+	for (off = 0; off < lf->len; off = nl ? end + 1 : lf->len) {
+		nl = memchr(lf->buf + off, '\n', lf->len - off);
+		end = nl ? (size_t)(nl - lf->buf) : lf->len;
 		line++;
-		r = pmtufix_parse_line(buf + off,
-				       (nl ? (size_t)(nl - buf) : len) - off,
-				       &e, &err);
+		r = pmtufix_parse_line(lf->buf + off, end - off, &e, &err);
 		if (r < 0) {
-			fprintf(stderr, "%s:%u:%u: %s\n", shown, line,
+			fprintf(stderr, "%s:%u:%u: %s\n", lf->shown, line,
 				err.column, err.msg);
-			goto out;
+			return 2;
 		}
-		if (r == 0)
-			continue;
-		if (nkeys == cap) {
-			cap = cap ? cap * 2 : 1024;
-			k = realloc(keys, cap * sizeof(*keys));
-			if (!k) {
-				fprintf(stderr, "pmtufix %s: out of memory\n",
-					action);
-				ret = 1;
-				goto out;
-			}
-			keys = k;
+		if (r > 0 && load_add_key(lf, &e, line, off, end - off)) {
+			fprintf(stderr, "pmtufix %s: out of memory\n", action);
+			return 1;
 		}
-		k = &keys[nkeys++];
-		memset(k, 0, sizeof(*k));
-		k->family = e.family;
-		k->plen = e.plen;
-		memcpy(k->addr, e.addr, e.family == PMTUFIX_IPV4 ? 4 : 16);
-		k->line = line;
-		k->off = off;
-		k->len = (nl ? (size_t)(nl - buf) : len) - off;
 	}
-	qsort(keys, nkeys, sizeof(*keys), load_key_cmp);
-	for (i = 1; i < nkeys; i++) {
-		if (keys[i].family == keys[i - 1].family &&
-		    keys[i].plen == keys[i - 1].plen &&
-		    !memcmp(keys[i].addr, keys[i - 1].addr, 16)) {
-			pmtufix_parse_line(buf + keys[i].off, keys[i].len, &e,
-					   &err);
+	return 0;
+}
+
+/* Sorts the entries into table order; no prefix may be there twice. */
+static int load_sort(struct load_file *lf)
+{
+	const struct load_key *k = lf->keys;
+	struct pmtufix_entry_spec e;
+	char pfx[64];
+	size_t i;
+
+	qsort(lf->keys, lf->nkeys, sizeof(*lf->keys), load_key_cmp);
+	for (i = 1; i < lf->nkeys; i++) {
+		if (k[i].family == k[i - 1].family &&
+		    k[i].plen == k[i - 1].plen &&
+		    !memcmp(k[i].addr, k[i - 1].addr, 16)) {
+			load_entry(lf, i, &e);
 			pmtufix_format_prefix(&e, pfx, sizeof(pfx));
 			fprintf(stderr,
 				"%s:%u:1: duplicate prefix %s (first on line %u)\n",
-				shown, keys[i].line, pfx, keys[i - 1].line);
-			goto out;
+				lf->shown, k[i].line, pfx, k[i - 1].line);
+			return -1;
 		}
 	}
+	return 0;
+}
 
-	ret = 1;
+/* Replaces the entries of table @name, creating it if need be. */
+static int load_send(const char *action, const char *name,
+		     const struct load_file *lf)
+{
+	struct pmtufix_entry_spec e;
+	struct loader ld = {};
+	struct pmtufix_nl h;
+	int ret = 1;
+	size_t i;
+
 	if (pmtufix_nl_open(&h, action))
-		goto out;
-	if (ensure_table(&h, argv[1], action))
+		return 1;
+	if (ensure_table(&h, name, action))
 		goto close;
 	ld.h = &h;
-	ld.name = argv[1];
+	ld.name = name;
 	ld.action = action;
-	ld.total = nkeys;
-	ld.progress = isatty(STDERR_FILENO) && nkeys > 10000;
+	ld.total = lf->nkeys;
+	ld.progress = isatty(STDERR_FILENO) && lf->nkeys > 10000;
 	loader_start(&ld, PMTUFIX_LOAD_BEGIN);
-	for (i = 0; i < nkeys; i++) {
-		pmtufix_parse_line(buf + keys[i].off, keys[i].len, &e, &err);
+	for (i = 0; i < lf->nkeys; i++) {
+		load_entry(lf, i, &e);
 		if (loader_add(&ld, &e))
 			goto close;
 	}
@@ -537,9 +539,36 @@ static int cmd_load(int argc, const char *argv[])
 	ret = 0;
 close:
 	pmtufix_nl_close(&h);
-out:
-	free(keys);
-	free(buf);
+	return ret;
+}
+
+/*
+ * Checks the whole file first (every line parses, no prefix twice), then
+ * sends the entries in table order, so that the kernel need not sort.  The
+ * table is created if it does not exist.
+ */
+static int cmd_load(int argc, const char *argv[])
+{
+	struct load_file lf = {};
+	char action[ACTION_LEN];
+	int ret;
+
+	ret = table_args(argc, argv, 3, "load NAME FILE", action);
+	if (ret)
+		return ret;
+	lf.shown = strcmp(argv[2], "-") ? argv[2] : "<stdin>";
+	lf.buf = read_all(argv[2], &lf.len);
+	if (!lf.buf) {
+		fprintf(stderr, "pmtufix %s: cannot read %s: %s\n", action,
+			lf.shown, strerror(errno));
+		return 1;
+	}
+	ret = load_parse(action, &lf);
+	if (!ret && load_sort(&lf))
+		ret = 2;
+	if (!ret)
+		ret = load_send(action, argv[1], &lf);
+	load_file_free(&lf);
 	return ret;
 }
 
@@ -547,14 +576,12 @@ static int cmd_flush(int argc, const char *argv[])
 {
 	struct loader ld = {};
 	struct pmtufix_nl h;
-	char action[96];
+	char action[ACTION_LEN];
 	int ret;
 
-	if (argc != 2)
-		return usage("flush NAME");
-	snprintf(action, sizeof(action), "table flush %s", argv[1]);
-	if (check_name(action, argv[1]))
-		return 2;
+	ret = table_args(argc, argv, 2, "flush NAME", action);
+	if (ret)
+		return ret;
 	if (pmtufix_nl_open(&h, action))
 		return 1;
 	ld.h = &h;
@@ -566,65 +593,102 @@ static int cmd_flush(int argc, const char *argv[])
 	return ret ? 1 : 0;
 }
 
-/* add NAME [--replace] PREFIX [mtu N] [LAYER...]; del NAME PREFIX... */
-static int cmd_add_del(int argc, const char *argv[], int add)
+/* A request of table add or del, and the action its messages name. */
+struct entry_request {
+	char action[ACTION_LEN];
+	struct pmtufix_nl h;
+	struct nlmsghdr *nlh;
+	struct nlattr *entries;
+};
+
+/* "table add NAME": 0, or -1 if NAME is not a table name. */
+static int entry_request_init(struct entry_request *r, const char *argv[])
+{
+	return table_action(r->action, argv[0], argv[1]);
+}
+
+/* Opens the socket and the request, up to the nest of entries. */
+static int entry_request_start(struct entry_request *r, uint8_t cmd,
+			       const char *name, uint32_t flags)
+{
+	if (pmtufix_nl_open(&r->h, r->action))
+		return -1;
+	r->nlh = pmtufix_nl_request(&r->h, cmd, NLM_F_ACK);
+	mnl_attr_put_strz(r->nlh, PMTUFIX_A_TABLE, name);
+	if (flags)
+		mnl_attr_put_u32(r->nlh, PMTUFIX_A_FLAGS, flags);
+	r->entries = mnl_attr_nest_start(r->nlh, PMTUFIX_A_ENTRIES);
+	return 0;
+}
+
+/* Sends the request and closes the socket: the exit status. */
+static int entry_request_send(struct entry_request *r)
+{
+	int ret;
+
+	mnl_attr_nest_end(r->nlh, r->entries);
+	ret = pmtufix_nl_talk(&r->h, r->nlh, NULL, NULL);
+	if (ret)
+		pmtufix_nl_perror(&r->h, r->action, ret);
+	pmtufix_nl_close(&r->h);
+	return ret ? 1 : 0;
+}
+
+/* add NAME [--replace] PREFIX [mtu N] [LAYER...] */
+static int cmd_add(int argc, const char *argv[])
+{
+	int replace = argc > 2 && !strcmp(argv[2], "--replace");
+	int first = replace ? 3 : 2;
+	struct pmtufix_parse_error err;
+	struct pmtufix_entry_spec e;
+	struct entry_request r;
+
+	if (argc <= first)
+		return usage("add NAME [--replace] PREFIX [mtu N] [LAYER...]");
+	if (entry_request_init(&r, argv))
+		return 2;
+	if (pmtufix_parse_entry_argv(argc - first, argv + first, &e, &err)) {
+		fprintf(stderr, "pmtufix %s: %s\n", r.action, err.msg);
+		return 2;
+	}
+	if (entry_request_start(&r, PMTUFIX_CMD_ENTRY_ADD, argv[1],
+				replace ? PMTUFIX_F_REPLACE : 0))
+		return 1;
+	pmtufix_put_request_entry(r.nlh, r.h.buflen, &e, 1);
+	return entry_request_send(&r);
+}
+
+/* del NAME PREFIX... */
+static int cmd_del(int argc, const char *argv[])
 {
 	struct pmtufix_parse_error err;
 	struct pmtufix_entry_spec e;
-	struct pmtufix_nl h;
-	struct nlmsghdr *nlh;
-	struct nlattr *nest;
-	int replace = 0, first = 2, i, ret;
-	char action[96];
+	struct entry_request r;
+	int i;
 
-	if (add && argc > 2 && !strcmp(argv[2], "--replace")) {
-		replace = 1;
-		first = 3;
-	}
-	if (argc <= first)
-		return usage(add ? "add NAME [--replace] PREFIX [mtu N] [LAYER...]" :
-				   "del NAME PREFIX...");
-	snprintf(action, sizeof(action), "table %s %s", argv[0], argv[1]);
-	if (check_name(action, argv[1]))
+	if (argc <= 2)
+		return usage("del NAME PREFIX...");
+	if (entry_request_init(&r, argv))
 		return 2;
-	if (add && pmtufix_parse_entry_argv(argc - first, argv + first, &e,
-					    &err)) {
-		fprintf(stderr, "pmtufix %s: %s\n", action, err.msg);
-		return 2;
-	}
-	if (pmtufix_nl_open(&h, action))
+	if (entry_request_start(&r, PMTUFIX_CMD_ENTRY_DEL, argv[1], 0))
 		return 1;
-	nlh = pmtufix_nl_request(&h, add ? PMTUFIX_CMD_ENTRY_ADD :
-					   PMTUFIX_CMD_ENTRY_DEL, NLM_F_ACK);
-	mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, argv[1]);
-	if (replace)
-		mnl_attr_put_u32(nlh, PMTUFIX_A_FLAGS, PMTUFIX_F_REPLACE);
-	nest = mnl_attr_nest_start(nlh, PMTUFIX_A_ENTRIES);
-	if (add) {
-		pmtufix_nl_put_entry(nlh, h.buflen, &e, 1);
-	} else {
-		for (i = first; i < argc; i++) {
-			if (pmtufix_parse_prefix(argv[i], &e, &err)) {
-				fprintf(stderr, "pmtufix %s: %s\n", action,
-					err.msg);
-				pmtufix_nl_close(&h);
-				return 2;
-			}
-			if (pmtufix_nl_put_entry(nlh, h.buflen, &e, 0)) {
-				fprintf(stderr,
-					"pmtufix %s: too many prefixes for one request\n",
-					action);
-				pmtufix_nl_close(&h);
-				return 2;
-			}
+	for (i = 2; i < argc; i++) {
+		if (pmtufix_parse_prefix(argv[i], &e, &err)) {
+			fprintf(stderr, "pmtufix %s: %s\n", r.action, err.msg);
+			break;
+		}
+		if (pmtufix_put_request_entry(r.nlh, r.h.buflen, &e, 0)) {
+			fprintf(stderr,
+				"pmtufix %s: too many prefixes for one request\n",
+				r.action);
+			break;
 		}
 	}
-	mnl_attr_nest_end(nlh, nest);
-	ret = pmtufix_nl_talk(&h, nlh, NULL, NULL);
-	if (ret)
-		pmtufix_nl_perror(&h, action, ret);
-	pmtufix_nl_close(&h);
-	return ret ? 1 : 0;
+	if (i < argc) {
+		pmtufix_nl_close(&r.h);
+		return 2;
+	}
+	return entry_request_send(&r);
 }
 
 /* Showing */
@@ -634,59 +698,6 @@ struct show_ctx {
 	struct json *j;
 	size_t n;
 };
-
-void pmtufix_print_entry(FILE *out, const struct pmtufix_entry_reply *r)
-{
-	char pfx[64], layers[512], mtu[16];
-
-	pmtufix_format_prefix(&r->spec, pfx, sizeof(pfx));
-	pmtufix_format_layers(r->spec.layers, r->spec.nlayers, layers,
-			      sizeof(layers));
-	if (r->spec.mtu)
-		snprintf(mtu, sizeof(mtu), "%u", r->spec.mtu);
-	else
-		snprintf(mtu, sizeof(mtu), "-");
-	fprintf(out, "%-43s %5s %5u %5u %12llu %12llu  %s\n", pfx, mtu,
-		r->inner_mtu, r->mss, (unsigned long long)r->hits,
-		(unsigned long long)r->clamped,
-		r->spec.nlayers ? layers : "-");
-	if (r->too_big_sent || r->too_big_ratelimited || r->icmp_repaired)
-		fprintf(out, "%-43s too-big sent %llu, rate-limited %llu, icmp repaired %llu\n",
-			"", (unsigned long long)r->too_big_sent,
-			(unsigned long long)r->too_big_ratelimited,
-			(unsigned long long)r->icmp_repaired);
-}
-
-void pmtufix_json_entry_counters(struct json *j,
-				 const struct pmtufix_entry_reply *r)
-{
-	json_kv_u64(j, "hits", r->hits);
-	json_kv_u64(j, "clamped", r->clamped);
-	json_kv_u64(j, "too_big_sent", r->too_big_sent);
-	json_kv_u64(j, "too_big_ratelimited", r->too_big_ratelimited);
-	json_kv_u64(j, "icmp_repaired", r->icmp_repaired);
-}
-
-void pmtufix_json_entry(struct json *j, const struct pmtufix_entry_reply *r)
-{
-	char pfx[64], layers[512];
-
-	pmtufix_format_prefix(&r->spec, pfx, sizeof(pfx));
-	pmtufix_format_layers(r->spec.layers, r->spec.nlayers, layers,
-			      sizeof(layers));
-	json_object_begin(j);
-	json_kv_string(j, "prefix", pfx);
-	json_key(j, "mtu");
-	if (r->spec.mtu)
-		json_u64(j, r->spec.mtu);
-	else
-		json_null(j);
-	json_kv_string(j, "layers", layers);
-	json_kv_u64(j, "inner_mtu", r->inner_mtu);
-	json_kv_u64(j, "mss", r->mss);
-	pmtufix_json_entry_counters(j, r);
-	json_object_end(j);
-}
 
 static int show_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -698,7 +709,7 @@ static int show_cb(const struct nlmsghdr *nlh, void *data)
 		if (mnl_attr_get_type(a) != PMTUFIX_A_ENTRIES)
 			continue;
 		mnl_attr_for_each_nested(e, a) {
-			if (pmtufix_nl_parse_entry(e, &r))
+			if (pmtufix_parse_reply_entry(e, &r))
 				continue;
 			if (ctx->j)
 				pmtufix_json_entry(ctx->j, &r);
@@ -733,17 +744,67 @@ static void show_head(struct show_ctx *ctx, const struct pmtufix_table_reply *t)
 			"LAYERS");
 }
 
-static int cmd_show(int argc, const char *argv[])
+/* Table @name with its entries, as text or JSON, into @out. */
+static int show_once(struct pmtufix_nl *h, const char *name, int json,
+		     FILE *out)
 {
 	struct pmtufix_table_reply *t = NULL;
-	struct show_ctx ctx = {};
-	int json = pmtufix_json, tries = 0, ret, i;
-	const char *name = NULL;
+	struct show_ctx ctx = { .out = out };
 	struct nlmsghdr *nlh;
-	struct pmtufix_nl h;
-	char action[96], *text = NULL;
-	size_t n, textlen;
 	struct json j;
+	size_t n;
+	int ret;
+
+	ret = pmtufix_get_tables(h, name, &t, &n);
+	if (ret || n != 1) {
+		free(t);
+		return ret;
+	}
+	if (json) {
+		json_init(&j, out);
+		ctx.j = &j;
+	}
+	show_head(&ctx, t);
+	nlh = pmtufix_nl_request(h, PMTUFIX_CMD_ENTRY_GET, NLM_F_DUMP);
+	mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
+	ret = pmtufix_nl_talk(h, nlh, show_cb, &ctx);
+	if (json) {
+		json_array_end(&j);
+		json_object_end(&j);
+	}
+	free(t);
+	return ret;
+}
+
+/*
+ * The output of show_once() in *@text: printed only once whole, since a
+ * table changed during the dump is dumped again, from the start.
+ */
+static int show_table(struct pmtufix_nl *h, const char *name, int json,
+		      char **text, size_t *len)
+{
+	int ret, tries = 0;
+	FILE *out;
+
+	do {
+		free(*text);
+		*text = NULL;
+		out = open_memstream(text, len);
+		if (!out)
+			return -errno;
+		ret = show_once(h, name, json, out);
+		fclose(out);
+	} while (!ret && h->dump_intr && ++tries < PMTUFIX_DUMP_TRIES);
+	return ret;
+}
+
+static int cmd_show(int argc, const char *argv[])
+{
+	int json = pmtufix_json, ret, i;
+	const char *name = NULL;
+	char action[ACTION_LEN], *text = NULL;
+	struct pmtufix_nl h;
+	size_t textlen = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
@@ -755,38 +816,11 @@ static int cmd_show(int argc, const char *argv[])
 	}
 	if (!name)
 		return usage("show NAME [-j|--json]");
-	snprintf(action, sizeof(action), "table show %s", name);
-	if (check_name(action, name))
+	if (table_action(action, "show", name))
 		return 2;
 	if (pmtufix_nl_open(&h, action))
 		return 1;
-
-	/* A table changed during the dump is dumped again, whole. */
-	do {
-		free(t);
-		t = NULL;
-		ret = pmtufix_get_tables(&h, name, &t, &n);
-		if (ret || n != 1)
-			break;
-		free(text);
-		ctx.out = open_memstream(&text, &textlen);
-		ctx.n = 0;
-		ctx.j = NULL;
-		if (json) {
-			json_init(&j, ctx.out);
-			ctx.j = &j;
-		}
-		show_head(&ctx, t);
-		nlh = pmtufix_nl_request(&h, PMTUFIX_CMD_ENTRY_GET, NLM_F_DUMP);
-		mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
-		ret = pmtufix_nl_talk(&h, nlh, show_cb, &ctx);
-		if (json) {
-			json_array_end(&j);
-			json_object_end(&j);
-		}
-		fclose(ctx.out);
-	} while (!ret && h.dump_intr && ++tries < MAX_DUMP_TRIES);
-
+	ret = show_table(&h, name, json, &text, &textlen);
 	if (ret) {
 		pmtufix_nl_perror(&h, action, ret);
 	} else if (h.dump_intr) {
@@ -798,33 +832,33 @@ static int cmd_show(int argc, const char *argv[])
 		fwrite(text, 1, textlen, stdout);
 	}
 	free(text);
-	free(t);
 	pmtufix_nl_close(&h);
 	return ret ? 1 : 0;
 }
 
+static const struct {
+	const char *name;
+	int (*cmd)(int argc, const char *argv[]);
+} commands[] = {
+	{ "create", cmd_create },
+	{ "set", cmd_set },
+	{ "destroy", cmd_destroy },
+	{ "list", cmd_list },
+	{ "flush", cmd_flush },
+	{ "load", cmd_load },
+	{ "add", cmd_add },
+	{ "del", cmd_del },
+	{ "show", cmd_show },
+};
+
 int table_main(int argc, const char *argv[])
 {
 	const char *sub = argc > 1 ? argv[1] : "";
+	size_t i;
 
-	if (!strcmp(sub, "create"))
-		return cmd_create_set(argc - 1, argv + 1, 0);
-	if (!strcmp(sub, "set"))
-		return cmd_create_set(argc - 1, argv + 1, 1);
-	if (!strcmp(sub, "destroy"))
-		return cmd_destroy(argc - 1, argv + 1);
-	if (!strcmp(sub, "list"))
-		return cmd_list(argc - 1, argv + 1);
-	if (!strcmp(sub, "flush"))
-		return cmd_flush(argc - 1, argv + 1);
-	if (!strcmp(sub, "load"))
-		return cmd_load(argc - 1, argv + 1);
-	if (!strcmp(sub, "add"))
-		return cmd_add_del(argc - 1, argv + 1, 1);
-	if (!strcmp(sub, "del"))
-		return cmd_add_del(argc - 1, argv + 1, 0);
-	if (!strcmp(sub, "show"))
-		return cmd_show(argc - 1, argv + 1);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(sub, commands[i].name))
+			return commands[i].cmd(argc - 1, argv + 1);
 	fprintf(stderr,
 		"Usage: %s table create|destroy|list|flush|set|load|add|del|show ...\n",
 		prog);
