@@ -122,6 +122,43 @@ static int reserve_rbuf(struct pmtufix_nl *h)
 	return 0;
 }
 
+/*
+ * libmnl fails with EINTR at the first message of a dump that the kernel
+ * marked NLM_F_DUMP_INTR (the tables changed during it), before any
+ * callback sees it.  Read the dump to its end, the @n bytes in h->rbuf
+ * first, so that nothing of it is left on the socket, and say so in
+ * h->dump_intr: the callers run the dump again.
+ */
+static int finish_interrupted_dump(struct pmtufix_nl *h, uint32_t seq, int n)
+{
+	const struct nlmsghdr *nlh;
+	const struct nlmsgerr *err;
+	ssize_t got;
+	int ret;
+
+	h->dump_intr = 1;
+	for (;;) {
+		for (nlh = (const struct nlmsghdr *)h->rbuf; mnl_nlmsg_ok(nlh, n);
+		     nlh = mnl_nlmsg_next(nlh, &n)) {
+			if (nlh->nlmsg_seq != seq)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				err = mnl_nlmsg_get_payload(nlh);
+				return err->error;
+			}
+		}
+		ret = reserve_rbuf(h);
+		if (ret)
+			return ret;
+		got = mnl_socket_recvfrom(h->sock, h->rbuf, h->rbuflen);
+		if (got < 0)
+			return -errno;
+		n = got;
+	}
+}
+
 int pmtufix_nl_talk(struct pmtufix_nl *h, struct nlmsghdr *nlh, mnl_cb_t cb,
 		    void *data)
 {
@@ -148,6 +185,9 @@ int pmtufix_nl_talk(struct pmtufix_nl *h, struct nlmsghdr *nlh, mnl_cb_t cb,
 			return -errno;
 		ret = mnl_cb_run2(h->rbuf, n, seq, h->portid, data_cb, &ctx,
 				  ctl, NLMSG_MIN_TYPE);
+		if (ret == MNL_CB_ERROR && errno == EINTR &&
+		    nlh->nlmsg_flags & NLM_F_DUMP)
+			return finish_interrupted_dump(h, seq, n);
 		if (ret == MNL_CB_ERROR)
 			return -errno;
 	} while (ret > MNL_CB_STOP);

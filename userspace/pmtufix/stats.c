@@ -201,12 +201,16 @@ static void print_prometheus(const struct stats_list *l)
 	}
 }
 
+/* Drops the tables after the first @n. */
+static void stats_list_truncate(struct stats_list *l, size_t n)
+{
+	while (l->n > n)
+		free(l->s[--l->n].percpu);
+}
+
 static void stats_list_free(struct stats_list *l)
 {
-	size_t k;
-
-	for (k = 0; k < l->n; k++)
-		free(l->s[k].percpu);
+	stats_list_truncate(l, 0);
 	free(l->s);
 }
 
@@ -229,17 +233,23 @@ static int get_stats(struct pmtufix_nl *h, const char *name, int percpu,
 {
 	struct pmtufix_table_reply *t = NULL;
 	struct nlmsghdr *nlh;
-	size_t n = 0, k;
-	int ret;
+	size_t n = 0, k, before = l->n;
+	int ret, tries = 0;
 
 	if (name || !percpu) {
-		nlh = pmtufix_nl_request(h, PMTUFIX_CMD_STATS_GET,
-					 name ? NLM_F_ACK : NLM_F_DUMP);
-		if (name)
-			mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
-		if (percpu)
-			mnl_attr_put_u32(nlh, PMTUFIX_A_FLAGS, PMTUFIX_F_PERCPU);
-		return pmtufix_nl_talk(h, nlh, stats_cb, l);
+		/* A dump the tables changed during is run again. */
+		do {
+			stats_list_truncate(l, before);
+			nlh = pmtufix_nl_request(h, PMTUFIX_CMD_STATS_GET,
+						 name ? NLM_F_ACK : NLM_F_DUMP);
+			if (name)
+				mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
+			if (percpu)
+				mnl_attr_put_u32(nlh, PMTUFIX_A_FLAGS,
+						 PMTUFIX_F_PERCPU);
+			ret = pmtufix_nl_talk(h, nlh, stats_cb, l);
+		} while (!ret && h->dump_intr && ++tries < PMTUFIX_DUMP_TRIES);
+		return ret;
 	}
 	/* Per-CPU counters come one table at a time. */
 	ret = pmtufix_get_tables(h, NULL, &t, &n);
