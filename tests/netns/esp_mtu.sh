@@ -65,32 +65,31 @@ null hmac-sha1               | enc ecb(cipher_null) \"\" auth hmac(sha1) $K20
 COMPARISONS=$(mktemp)
 trap 'rm -f "$COMPARISONS"' EXIT
 
-topo() {
-	local ns
+setup() {
+	local ma mb
 
-	setup_ns a b || return 1
-	ip link add veth0 netns "$a" type veth peer name veth0 netns "$b" ||
-		return 1
-	ip -n "$a" addr add 10.1.0.1/24 dev veth0
-	ip -n "$a" addr add fd00:1::1/64 dev veth0 nodad
-	ip -n "$b" addr add 10.1.0.2/24 dev veth0
-	ip -n "$b" addr add fd00:1::2/64 dev veth0 nodad
-	ip -n "$a" addr add 10.9.1.1/32 dev lo
-	ip -n "$a" addr add fd00:9:1::1/128 dev lo
-	ip -n "$b" addr add 10.9.2.1/32 dev lo
-	ip -n "$b" addr add fd00:9:2::1/128 dev lo
-	for ns in "$a" "$b"; do
-		ip -n "$ns" link set veth0 up
-	done
-	ip -n "$a" route add 10.9.2.1/32 via 10.1.0.2 src 10.9.1.1
-	ip -n "$a" -6 route add fd00:9:2::1/128 via fd00:1::2 src fd00:9:1::1
-	ip -n "$b" route add 10.9.1.1/32 via 10.1.0.1
-	ip -n "$b" -6 route add fd00:9:1::1/128 via fd00:1::1
+	topo <<-EOF || return 1
+	ns	a b
+	veth	a veth0		b veth0
+	addr	a veth0		10.1.0.1/24 fd00:1::1/64
+	addr	b veth0		10.1.0.2/24 fd00:1::2/64
+	addr	a lo		10.9.1.1/32 fd00:9:1::1/128
+	addr	b lo		10.9.2.1/32 fd00:9:2::1/128
+	ip	a route add 10.9.2.1/32 via 10.1.0.2 src 10.9.1.1
+	ip	a route add fd00:9:2::1/128 via fd00:1::2 src fd00:9:1::1
+	route	b 10.9.1.1/32	10.1.0.1
+	route	b fd00:9:1::1/128 fd00:1::1
+	EOF
 	# Known neighbours: no resolution delays the first datagram.
-	ip -n "$a" neigh add 10.1.0.2 lladdr "$(mac "$b")" dev veth0
-	ip -n "$a" neigh add fd00:1::2 lladdr "$(mac "$b")" dev veth0
-	ip -n "$b" neigh add 10.1.0.1 lladdr "$(mac "$a")" dev veth0
-	ip -n "$b" neigh add fd00:1::1 lladdr "$(mac "$a")" dev veth0
+	ma=$(mac "$a") mb=$(mac "$b")
+	ip -n "$a" -batch - <<-EOF &&
+	neigh add 10.1.0.2 lladdr $mb dev veth0
+	neigh add fd00:1::2 lladdr $mb dev veth0
+	EOF
+	ip -n "$b" -batch - <<-EOF
+	neigh add 10.1.0.1 lladdr $ma dev veth0
+	neigh add fd00:1::1 lladdr $ma dev veth0
+	EOF
 }
 
 mac() {
@@ -319,7 +318,7 @@ test_mode() {
 	local -a w
 
 	require_cmd python3 jq || return $?
-	topo || return 1
+	setup || return 1
 	log=$(mktemp)
 	receiver >>"$log" &
 	pid=$!
