@@ -3,8 +3,6 @@
 # Helpers for the scenarios that run traffic through real tunnel devices
 # and xfrm states.  Source it after lib.sh.
 #
-#   setup_ns_batch, cleanup_ns_batch
-#                                   setup_ns and cleanup_ns, one process each
 #   overhead_of MTU LAYERS...       what `pmtufix overhead' computes
 #   icmp_blackhole NS               NS drops the too-big errors it emits
 #   esp_algo WORDS...               ip xfrm algorithm arguments for
@@ -16,33 +14,6 @@
 #
 # Most of them print lines for `ip -batch' or answer many questions per
 # process: under emulation, starting a process is what costs most.
-
-# setup_ns_batch NAME...: setup_ns in one process: a namespace per NAME,
-# its unique name in the variable NAME, removed by run_test's cleanup_ns
-# (or cleanup_ns_batch).  Unlike setup_ns, loopback stays down and IPv6 DAD
-# on: bring lo up and add addresses `nodad' in the namespace's own batch.
-setup_ns_batch() {
-	local name ns lines='' suffix
-
-	for name in "$@"; do
-		printf -v suffix '%04x%04x' $RANDOM $RANDOM
-		ns=$name-$suffix
-		lines+="netns add $ns"$'\n'
-		NS_LIST+=("$ns")
-		eval "$name=$ns"
-	done
-	ip -batch - <<<"$lines"
-}
-
-# cleanup_ns_batch [PID...]: cleanup_ns in one process, for tests that
-# know what runs in their namespaces: kills PID... and deletes every
-# namespace of NS_LIST.
-cleanup_ns_batch() {
-	[ $# -eq 0 ] || kill "$@" 2>/dev/null
-	[ ${#NS_LIST[@]} -eq 0 ] ||
-		printf 'netns del %s\n' "${NS_LIST[@]}" | ip -force -batch - 2>/dev/null
-	NS_LIST=()
-}
 
 # overhead_of MTU LAYERS...: sets OVH_MTU4 OVH_MTU6 (inner MTU) and OVH_MSS4
 # OVH_MSS6 from `pmtufix overhead --mtu MTU LAYERS...'; fails if it did not
