@@ -30,37 +30,10 @@
 # Every value must equal `pmtufix overhead --mtu M esp MODE SUITE'.
 
 source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/tunnels.sh"
 
 MTUS="1500 1400 1280 9000 1437"
 PORT=9000
-
-# Keys of the right length for each algorithm (their values do not matter).
-K16=0x000102030405060708090a0b0c0d0e0f
-K19=${K16}101112
-K20=${K16}10111213
-K24=${K16}1011121314151617
-K32=${K16}101112131415161718191a1b1c1d1e1f
-K36=${K32}20212223
-K64=${K32}${K32#0x}
-
-# pmtufix words | ip xfrm algorithm arguments
-SUITES="
-aes-gcm icv 64               | aead rfc4106(gcm(aes)) $K20 64
-aes-gcm icv 96               | aead rfc4106(gcm(aes)) $K20 96
-aes-gcm                      | aead rfc4106(gcm(aes)) $K20 128
-aes-ccm icv 64               | aead rfc4309(ccm(aes)) $K19 64
-aes-ccm                      | aead rfc4309(ccm(aes)) $K19 128
-chacha20-poly1305            | aead rfc7539esp(chacha20,poly1305) $K36 128
-aes-gmac                     | aead rfc4543(gcm(aes)) $K20 128
-aes-cbc hmac-sha1            | enc cbc(aes) $K16 auth hmac(sha1) $K20
-aes-cbc hmac-sha256          | enc cbc(aes) $K16 auth-trunc hmac(sha256) $K32 128
-aes-cbc hmac-sha256 icv 96   | enc cbc(aes) $K16 auth hmac(sha256) $K32
-aes-cbc hmac-sha512          | enc cbc(aes) $K16 auth-trunc hmac(sha512) $K64 256
-aes-cbc aes-xcbc             | enc cbc(aes) $K16 auth xcbc(aes) $K16
-aes-ctr hmac-sha256          | enc rfc3686(ctr(aes)) $K20 auth-trunc hmac(sha256) $K32 128
-3des-cbc hmac-sha1           | enc cbc(des3_ede) $K24 auth hmac(sha1) $K20
-null hmac-sha1               | enc ecb(cipher_null) \"\" auth hmac(sha1) $K20
-"
 
 COMPARISONS=$(mktemp)
 trap 'rm -f "$COMPARISONS"' EXIT
@@ -345,7 +318,7 @@ test_mode() {
 			measure "$mtu" "$mode" "$natt" "$words" 6 $d6 "$w6" "$log" ||
 				fails=$((fails + 1))
 			n=$((n + 2))
-		done <<<"$SUITES"
+		done <<<"$ESP_SUITES"
 	done
 	kill "$pid" "$SENDER_IO_PID" 2>/dev/null
 	rm -f "$log"
