@@ -23,29 +23,50 @@ SCRIPT_NAME=$(basename "$0" .sh)
 NS_LIST=()
 tests_failed=0
 
-# setup_ns NAME...: create a namespace per NAME, with loopback up, and store
-# its unique name in the variable NAME.
+# setup_ns NAME...: a namespace per NAME, its unique name in the variable
+# NAME, with loopback up and IPv6 duplicate address detection off.  One
+# `ip -batch' for all of them: under emulation, starting a process is what
+# costs most.
 setup_ns() {
-	local name ns
+	local name lines
 
+	ns_lines "$@"
+	lines=$TOPO_NS
 	for name in "$@"; do
-		ns="$name-$(mktemp -u XXXXXX)"
-		ip netns add "$ns" || return 1
-		ip -n "$ns" link set lo up
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
-			net.ipv6.conf.default.accept_dad=0
+		lines+="netns exec ${!name} ip link set lo up"$'\n'
+	done
+	ip -batch - <<<"$lines"
+}
+
+# ns_lines NAME...: setup_ns's part before loopback: stores the unique
+# names and puts into TOPO_NS the `ip -batch' lines that create the
+# namespaces.
+ns_lines() {
+	local name ns suffix
+
+	TOPO_NS=''
+	for name in "$@"; do
+		printf -v suffix '%04x%04x' $RANDOM $RANDOM
+		ns=$name-$suffix
 		NS_LIST+=("$ns")
-		eval "$name=$ns"
+		printf -v "$name" '%s' "$ns"
+		TOPO_NS+="netns add $ns"$'\n'
+	done
+	for name in "$@"; do
+		TOPO_NS+="netns exec ${!name} sysctl -qw"
+		TOPO_NS+=" net.ipv6.conf.all.accept_dad=0"
+		TOPO_NS+=" net.ipv6.conf.default.accept_dad=0"$'\n'
 	done
 }
 
+# cleanup_ns [PID...]: kills PID... and what runs in the namespaces of
+# NS_LIST, and deletes them.
 cleanup_ns() {
-	local ns
-
-	for ns in "${NS_LIST[@]}"; do
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
-	done
+	[ $# -eq 0 ] || kill "$@" 2>/dev/null
+	[ ${#NS_LIST[@]} -eq 0 ] && return 0
+	printf 'netns pids %s\n' "${NS_LIST[@]}" | ip -force -batch - 2>/dev/null |
+		xargs -r kill 2>/dev/null
+	printf 'netns del %s\n' "${NS_LIST[@]}" | ip -force -batch - 2>/dev/null
 	NS_LIST=()
 }
 
@@ -137,41 +158,122 @@ exit_status() {
 	return $tests_failed
 }
 
-# Topology shared by most scenarios:
+# topo: builds the topology its standard input declares, in the manner of
+# the tables of the kernel's pmtu.sh.  One statement a line, `#' starts a
+# comment; NS is a name given to `ns', whose variable holds the real name:
+#
+#   ns NAME...                  namespaces, as setup_ns
+#   veth NS1 DEV1 NS2 DEV2 [MTU]
+#                               a veth pair, both ends up
+#   addr NS DEV ADDR/LEN...     addresses, IPv4 or IPv6 (nodad)
+#   route NS DEST GW...         a route to DEST via each GW; DEST "default"
+#                               is 0.0.0.0/0 or ::/0 after the GW's family
+#   fwd NS...                   IPv4 and IPv6 forwarding on
+#   sysctl NS NAME=VALUE...     set in NS (after the links exist)
+#   ip NS ARGS...               any other `ip -batch' line for NS, in turn
+#
+# The namespaces, links and sysctls come from one `ip -batch', then each
+# namespace's addresses, routes and `ip' lines from one `ip -n NS -batch',
+# in the order of `ns': under emulation, starting a process is what costs
+# most.
+topo() {
+	local t_word t_ns t_ns2 t_dev t_dev2 t_mtu t_dest t_gw t_a t_rest
+	local t_lines='' t_links='' t_sysctls=''
+	local -a t_order=()
+	local -A t_batch=() t_sysv=()
+
+	# Names of their own: ns_lines sets the caller's variables.
+	while read -r t_word t_ns t_rest; do
+		case $t_word in
+		'' | '#'*) continue ;;
+		ns)	# shellcheck disable=SC2086
+			ns_lines $t_ns $t_rest
+			t_lines+=$TOPO_NS
+			for t_a in $t_ns $t_rest; do
+				t_order+=("$t_a")
+				t_batch[$t_a]="link set lo up"$'\n'
+			done
+			continue ;;
+		esac
+		[ -n "${t_batch[$t_ns]+set}" ] || {
+			err "topo: $t_word: no namespace '$t_ns'"
+			return 1
+		}
+		case $t_word in
+		veth)	read -r t_dev t_ns2 t_dev2 t_mtu <<<"$t_rest"
+			t_mtu=${t_mtu:+mtu $t_mtu}
+			t_links+="link add $t_dev netns ${!t_ns} $t_mtu type veth"
+			t_links+=" peer name $t_dev2 netns ${!t_ns2} $t_mtu"$'\n'
+			t_batch[$t_ns]+="link set $t_dev up"$'\n'
+			t_batch[$t_ns2]+="link set $t_dev2 up"$'\n' ;;
+		addr)	read -r t_dev t_rest <<<"$t_rest"
+			for t_a in $t_rest; do
+				t_batch[$t_ns]+="addr add $t_a dev $t_dev"
+				[[ $t_a == *:* ]] && t_batch[$t_ns]+=" nodad"
+				t_batch[$t_ns]+=$'\n'
+			done ;;
+		route)	read -r t_dest t_rest <<<"$t_rest"
+			for t_gw in $t_rest; do
+				t_a=$t_dest
+				[ "$t_a" = default ] && t_a=0.0.0.0/0
+				[[ $t_a == 0.0.0.0/0 && $t_gw == *:* ]] && t_a=::/0
+				t_batch[$t_ns]+="route add $t_a via $t_gw"$'\n'
+			done ;;
+		fwd)	for t_a in $t_ns $t_rest; do
+				t_sysv[$t_a]+=" net.ipv4.ip_forward=1"
+				t_sysv[$t_a]+=" net.ipv6.conf.all.forwarding=1"
+			done ;;
+		sysctl)	t_sysv[$t_ns]+=" $t_rest" ;;
+		ip)	t_batch[$t_ns]+="$t_rest"$'\n' ;;
+		*)	err "topo: unknown statement '$t_word'"
+			return 1 ;;
+		esac
+	done
+	for t_ns in "${t_order[@]}"; do
+		[ -z "${t_sysv[$t_ns]:-}" ] ||
+			t_sysctls+="netns exec ${!t_ns} sysctl -qw${t_sysv[$t_ns]}"$'\n'
+	done
+	ip -batch - <<<"$t_lines$t_links$t_sysctls" || {
+		err "topo: namespaces, links or sysctls refused"
+		return 1
+	}
+	for t_ns in "${t_order[@]}"; do
+		ip -n "${!t_ns}" -batch - <<<"${t_batch[$t_ns]}" || {
+			err "topo: the lines of $t_ns refused"
+			return 1
+		}
+	done
+}
+
+# spec_crs [CLIENT ROUTER SERVER [CLIENT_MTU [SERVER_MTU]]]: for topo, the
+# topology most scenarios share; the names are c r s and the link MTUs
+# 1500 unless given.
 #
 #   client ($c)               router ($r)                server ($s)
 #   veth0 -------------------- veth0    veth1 ---------------- veth0
 #   10.0.1.2/24          10.0.1.1/24    10.0.2.1/24          10.0.2.2/24
 #   fd00:1::2/64          fd00:1::1/64  fd00:2::1/64          fd00:2::2/64
-#
-# The link MTUs are 1500 unless given: topo_crs [CLIENT_MTU [SERVER_MTU]].
+spec_crs() {
+	local c=${1:-c} r=${2:-r} s=${3:-s} spec
+
+	read -r -d '' spec <<-EOF
+	ns	$c $r $s
+	veth	$c veth0	$r veth0	${4:-1500}
+	veth	$r veth1	$s veth0	${5:-1500}
+	addr	$c veth0	10.0.1.2/24 fd00:1::2/64
+	addr	$r veth0	10.0.1.1/24 fd00:1::1/64
+	addr	$r veth1	10.0.2.1/24 fd00:2::1/64
+	addr	$s veth0	10.0.2.2/24 fd00:2::2/64
+	route	$c default	10.0.1.1 fd00:1::1
+	route	$s default	10.0.2.1 fd00:2::1
+	fwd	$r
+	EOF
+	echo "$spec"
+}
+
+# topo_crs [CLIENT_MTU [SERVER_MTU]]: that topology.
 topo_crs() {
-	local mtu_c=${1:-1500} mtu_s=${2:-1500}
-
-	setup_ns c r s || return 1
-	ip link add veth0 netns "$c" mtu "$mtu_c" type veth \
-		peer name veth0 netns "$r" mtu "$mtu_c" || return 1
-	ip link add veth1 netns "$r" mtu "$mtu_s" type veth \
-		peer name veth0 netns "$s" mtu "$mtu_s" || return 1
-
-	ip -n "$c" addr add 10.0.1.2/24 dev veth0
-	ip -n "$c" addr add fd00:1::2/64 dev veth0 nodad
-	ip -n "$r" addr add 10.0.1.1/24 dev veth0
-	ip -n "$r" addr add fd00:1::1/64 dev veth0 nodad
-	ip -n "$r" addr add 10.0.2.1/24 dev veth1
-	ip -n "$r" addr add fd00:2::1/64 dev veth1 nodad
-	ip -n "$s" addr add 10.0.2.2/24 dev veth0
-	ip -n "$s" addr add fd00:2::2/64 dev veth0 nodad
-	for ns in "$c" "$r" "$s"; do
-		ip -n "$ns" link set veth0 up
-	done
-	ip -n "$r" link set veth1 up
-	ip -n "$c" route add default via 10.0.1.1
-	ip -n "$c" -6 route add default via fd00:1::1
-	ip -n "$s" route add default via 10.0.2.1
-	ip -n "$s" -6 route add default via fd00:2::1
-	ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1 \
-		net.ipv6.conf.all.forwarding=1
+	topo <<<"$(spec_crs c r s "$@")"
 }
 
 # probe_start CLIENT_NS SERVER_NS: starts tests/lib/nsprobe.py, which

@@ -3,11 +3,9 @@
 # Helpers for the scenarios that run traffic through real tunnel devices
 # and xfrm states.  Source it after lib.sh.
 #
-#   setup_ns_batch, cleanup_ns_batch
-#                                   setup_ns and cleanup_ns, one process each
 #   overhead_of MTU LAYERS...       what `pmtufix overhead' computes
 #   icmp_blackhole NS               NS drops the too-big errors it emits
-#   esp_algo WORDS...               ip xfrm algorithm arguments for
+#   ESP_SUITES, esp_algo WORDS...   ip xfrm algorithm arguments for
 #                                   pmtufix's cipher words
 #   xfrm_state_line, xfrm_policy_line   lines for `ip -batch'
 #   wg_config ...                   a `wg setconf' file
@@ -16,33 +14,6 @@
 #
 # Most of them print lines for `ip -batch' or answer many questions per
 # process: under emulation, starting a process is what costs most.
-
-# setup_ns_batch NAME...: setup_ns in one process: a namespace per NAME,
-# its unique name in the variable NAME, removed by run_test's cleanup_ns
-# (or cleanup_ns_batch).  Unlike setup_ns, loopback stays down and IPv6 DAD
-# on: bring lo up and add addresses `nodad' in the namespace's own batch.
-setup_ns_batch() {
-	local name ns lines='' suffix
-
-	for name in "$@"; do
-		printf -v suffix '%04x%04x' $RANDOM $RANDOM
-		ns=$name-$suffix
-		lines+="netns add $ns"$'\n'
-		NS_LIST+=("$ns")
-		eval "$name=$ns"
-	done
-	ip -batch - <<<"$lines"
-}
-
-# cleanup_ns_batch [PID...]: cleanup_ns in one process, for tests that
-# know what runs in their namespaces: kills PID... and deletes every
-# namespace of NS_LIST.
-cleanup_ns_batch() {
-	[ $# -eq 0 ] || kill "$@" 2>/dev/null
-	[ ${#NS_LIST[@]} -eq 0 ] ||
-		printf 'netns del %s\n' "${NS_LIST[@]}" | ip -force -batch - 2>/dev/null
-	NS_LIST=()
-}
 
 # overhead_of MTU LAYERS...: sets OVH_MTU4 OVH_MTU6 (inner MTU) and OVH_MSS4
 # OVH_MSS6 from `pmtufix overhead --mtu MTU LAYERS...'; fails if it did not
@@ -80,28 +51,41 @@ ESP_K32=${ESP_K16}101112131415161718191a1b1c1d1e1f
 ESP_K36=${ESP_K32}20212223
 ESP_K64=${ESP_K32}${ESP_K32#0x}
 
-# esp_algo WORDS...: the `ip xfrm state' algorithm arguments for pmtufix's
-# cipher, integrity and icv words (as `pmtufix overhead' takes them after
-# the mode), with the ICV lengths pmtufix assumes when none is given.
+# pmtufix's cipher, integrity and icv words (as `pmtufix overhead' takes
+# them after the mode) | the `ip xfrm state' algorithm arguments, with the
+# ICV lengths pmtufix assumes when none is given.
+ESP_SUITES="
+aes-gcm icv 64               | aead rfc4106(gcm(aes)) $ESP_K20 64
+aes-gcm icv 96               | aead rfc4106(gcm(aes)) $ESP_K20 96
+aes-gcm                      | aead rfc4106(gcm(aes)) $ESP_K20 128
+aes-ccm icv 64               | aead rfc4309(ccm(aes)) $ESP_K19 64
+aes-ccm                      | aead rfc4309(ccm(aes)) $ESP_K19 128
+chacha20-poly1305            | aead rfc7539esp(chacha20,poly1305) $ESP_K36 128
+aes-gmac                     | aead rfc4543(gcm(aes)) $ESP_K20 128
+aes-cbc hmac-sha1            | enc cbc(aes) $ESP_K16 auth hmac(sha1) $ESP_K20
+aes-cbc hmac-sha256          | enc cbc(aes) $ESP_K16 auth-trunc hmac(sha256) $ESP_K32 128
+aes-cbc hmac-sha256 icv 96   | enc cbc(aes) $ESP_K16 auth hmac(sha256) $ESP_K32
+aes-cbc hmac-sha512          | enc cbc(aes) $ESP_K16 auth-trunc hmac(sha512) $ESP_K64 256
+aes-cbc aes-xcbc             | enc cbc(aes) $ESP_K16 auth xcbc(aes) $ESP_K16
+aes-ctr hmac-sha256          | enc rfc3686(ctr(aes)) $ESP_K20 auth-trunc hmac(sha256) $ESP_K32 128
+3des-cbc hmac-sha1           | enc cbc(des3_ede) $ESP_K24 auth hmac(sha1) $ESP_K20
+null hmac-sha1               | enc ecb(cipher_null) \"\" auth hmac(sha1) $ESP_K20
+"
+
+# esp_algo WORDS...: the algorithm arguments of ESP_SUITES for WORDS.
 esp_algo() {
-	case "$*" in
-	"aes-gcm icv 64")	echo "aead rfc4106(gcm(aes)) $ESP_K20 64" ;;
-	"aes-gcm icv 96")	echo "aead rfc4106(gcm(aes)) $ESP_K20 96" ;;
-	"aes-gcm")		echo "aead rfc4106(gcm(aes)) $ESP_K20 128" ;;
-	"aes-ccm icv 64")	echo "aead rfc4309(ccm(aes)) $ESP_K19 64" ;;
-	"aes-ccm")		echo "aead rfc4309(ccm(aes)) $ESP_K19 128" ;;
-	"chacha20-poly1305")	echo "aead rfc7539esp(chacha20,poly1305) $ESP_K36 128" ;;
-	"aes-gmac")		echo "aead rfc4543(gcm(aes)) $ESP_K20 128" ;;
-	"aes-cbc hmac-sha1")	echo "enc cbc(aes) $ESP_K16 auth hmac(sha1) $ESP_K20" ;;
-	"aes-cbc hmac-sha256")	echo "enc cbc(aes) $ESP_K16 auth-trunc hmac(sha256) $ESP_K32 128" ;;
-	"aes-cbc hmac-sha256 icv 96")
-				echo "enc cbc(aes) $ESP_K16 auth hmac(sha256) $ESP_K32" ;;
-	"aes-cbc hmac-sha512")	echo "enc cbc(aes) $ESP_K16 auth-trunc hmac(sha512) $ESP_K64 256" ;;
-	"aes-cbc aes-xcbc")	echo "enc cbc(aes) $ESP_K16 auth xcbc(aes) $ESP_K16" ;;
-	"aes-ctr hmac-sha256")	echo "enc rfc3686(ctr(aes)) $ESP_K20 auth-trunc hmac(sha256) $ESP_K32 128" ;;
-	"3des-cbc hmac-sha1")	echo "enc cbc(des3_ede) $ESP_K24 auth hmac(sha1) $ESP_K20" ;;
-	*)			echo "esp_algo: no algorithm for '$*'" >&2; return 1 ;;
-	esac
+	local words algo
+	local -a w
+
+	while IFS='|' read -r words algo; do
+		read -r -a w <<<"$words"
+		[ "${w[*]}" = "$*" ] || continue
+		read -r algo <<<"$algo"
+		echo "$algo"
+		return 0
+	done <<<"$ESP_SUITES"
+	echo "esp_algo: no algorithm for '$*'" >&2
+	return 1
 }
 
 # xfrm_state_line SRC DST SPI MODE NATT WORDS...: an `xfrm state add' line

@@ -5,6 +5,7 @@
 #
 #   client ($c) ---------- router ($r) ---------- server ($s)
 #   10.0.1.2  fd00:1::2    mangle FORWARD         10.0.2.2  fd00:2::2
+#                          (or POSTROUTING)
 #                          -p tcp -j PMTUFIX
 #                          table "t": the server's (or client's) prefix
 #                          and the layers toward it
@@ -197,10 +198,30 @@ test_offload() {
 	expect 6 1412 1412 "offloaded IPv6 SYN" || return 1
 }
 
+# The rule in mangle POSTROUTING with --lookup dst: the SYN going to the
+# server's entry is clamped there, the SYN-ACK going to the client is not.
+test_postrouting() {
+	local ipt
+
+	setup dst || return 1
+	for ipt in iptables ip6tables; do
+		ip netns exec "$r" $ipt -t mangle -F FORWARD &&
+		ip netns exec "$r" $ipt -t mangle -A POSTROUTING -p tcp \
+			-j PMTUFIX --table-name t --lookup dst || return 1
+	done
+	ip netns exec "$r" pmtufix table add t 10.0.2.0/24 ipip
+	ip netns exec "$r" pmtufix table add t fd00:2::/64 sit
+	expect 4 1440 1460 "POSTROUTING --lookup dst" || return 1
+	expect 6 1420 1440 "POSTROUTING --lookup dst" || return 1
+	check_eq 2 "$(stat_of t clamped "$r")" "clamped" || return 1
+	check_eq 2 "$(stat_of t no_match "$r")" "no_match"
+}
+
 run_test "each layer type gives its exact MSS, IPv4 and IPv6" test_layers
 run_test "--lookup src, dst and both" test_lookup
 run_test "the longest prefix wins, deletes fall back" test_nested
 run_test "an MSS is never increased" test_never_increase
 run_test "the floor is honoured, and settable" test_floor
 run_test "checksums stay right with offload" test_offload
+run_test "a rule in POSTROUTING clamps toward the entry only" test_postrouting
 exit_status

@@ -30,67 +30,39 @@
 # Every value must equal `pmtufix overhead --mtu M esp MODE SUITE'.
 
 source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/tunnels.sh"
 
 MTUS="1500 1400 1280 9000 1437"
 PORT=9000
 
-# Keys of the right length for each algorithm (their values do not matter).
-K16=0x000102030405060708090a0b0c0d0e0f
-K19=${K16}101112
-K20=${K16}10111213
-K24=${K16}1011121314151617
-K32=${K16}101112131415161718191a1b1c1d1e1f
-K36=${K32}20212223
-K64=${K32}${K32#0x}
-
-# pmtufix words | ip xfrm algorithm arguments
-SUITES="
-aes-gcm icv 64               | aead rfc4106(gcm(aes)) $K20 64
-aes-gcm icv 96               | aead rfc4106(gcm(aes)) $K20 96
-aes-gcm                      | aead rfc4106(gcm(aes)) $K20 128
-aes-ccm icv 64               | aead rfc4309(ccm(aes)) $K19 64
-aes-ccm                      | aead rfc4309(ccm(aes)) $K19 128
-chacha20-poly1305            | aead rfc7539esp(chacha20,poly1305) $K36 128
-aes-gmac                     | aead rfc4543(gcm(aes)) $K20 128
-aes-cbc hmac-sha1            | enc cbc(aes) $K16 auth hmac(sha1) $K20
-aes-cbc hmac-sha256          | enc cbc(aes) $K16 auth-trunc hmac(sha256) $K32 128
-aes-cbc hmac-sha256 icv 96   | enc cbc(aes) $K16 auth hmac(sha256) $K32
-aes-cbc hmac-sha512          | enc cbc(aes) $K16 auth-trunc hmac(sha512) $K64 256
-aes-cbc aes-xcbc             | enc cbc(aes) $K16 auth xcbc(aes) $K16
-aes-ctr hmac-sha256          | enc rfc3686(ctr(aes)) $K20 auth-trunc hmac(sha256) $K32 128
-3des-cbc hmac-sha1           | enc cbc(des3_ede) $K24 auth hmac(sha1) $K20
-null hmac-sha1               | enc ecb(cipher_null) \"\" auth hmac(sha1) $K20
-"
-
 COMPARISONS=$(mktemp)
 trap 'rm -f "$COMPARISONS"' EXIT
 
-topo() {
-	local ns
+setup() {
+	local ma mb
 
-	setup_ns a b || return 1
-	ip link add veth0 netns "$a" type veth peer name veth0 netns "$b" ||
-		return 1
-	ip -n "$a" addr add 10.1.0.1/24 dev veth0
-	ip -n "$a" addr add fd00:1::1/64 dev veth0 nodad
-	ip -n "$b" addr add 10.1.0.2/24 dev veth0
-	ip -n "$b" addr add fd00:1::2/64 dev veth0 nodad
-	ip -n "$a" addr add 10.9.1.1/32 dev lo
-	ip -n "$a" addr add fd00:9:1::1/128 dev lo
-	ip -n "$b" addr add 10.9.2.1/32 dev lo
-	ip -n "$b" addr add fd00:9:2::1/128 dev lo
-	for ns in "$a" "$b"; do
-		ip -n "$ns" link set veth0 up
-	done
-	ip -n "$a" route add 10.9.2.1/32 via 10.1.0.2 src 10.9.1.1
-	ip -n "$a" -6 route add fd00:9:2::1/128 via fd00:1::2 src fd00:9:1::1
-	ip -n "$b" route add 10.9.1.1/32 via 10.1.0.1
-	ip -n "$b" -6 route add fd00:9:1::1/128 via fd00:1::1
+	topo <<-EOF || return 1
+	ns	a b
+	veth	a veth0		b veth0
+	addr	a veth0		10.1.0.1/24 fd00:1::1/64
+	addr	b veth0		10.1.0.2/24 fd00:1::2/64
+	addr	a lo		10.9.1.1/32 fd00:9:1::1/128
+	addr	b lo		10.9.2.1/32 fd00:9:2::1/128
+	ip	a route add 10.9.2.1/32 via 10.1.0.2 src 10.9.1.1
+	ip	a route add fd00:9:2::1/128 via fd00:1::2 src fd00:9:1::1
+	route	b 10.9.1.1/32	10.1.0.1
+	route	b fd00:9:1::1/128 fd00:1::1
+	EOF
 	# Known neighbours: no resolution delays the first datagram.
-	ip -n "$a" neigh add 10.1.0.2 lladdr "$(mac "$b")" dev veth0
-	ip -n "$a" neigh add fd00:1::2 lladdr "$(mac "$b")" dev veth0
-	ip -n "$b" neigh add 10.1.0.1 lladdr "$(mac "$a")" dev veth0
-	ip -n "$b" neigh add fd00:1::1 lladdr "$(mac "$a")" dev veth0
+	ma=$(mac "$a") mb=$(mac "$b")
+	ip -n "$a" -batch - <<-EOF &&
+	neigh add 10.1.0.2 lladdr $mb dev veth0
+	neigh add fd00:1::2 lladdr $mb dev veth0
+	EOF
+	ip -n "$b" -batch - <<-EOF
+	neigh add 10.1.0.1 lladdr $ma dev veth0
+	neigh add fd00:1::1 lladdr $ma dev veth0
+	EOF
 }
 
 mac() {
@@ -319,7 +291,7 @@ test_mode() {
 	local -a w
 
 	require_cmd python3 jq || return $?
-	topo || return 1
+	setup || return 1
 	log=$(mktemp)
 	receiver >>"$log" &
 	pid=$!
@@ -346,7 +318,7 @@ test_mode() {
 			measure "$mtu" "$mode" "$natt" "$words" 6 $d6 "$w6" "$log" ||
 				fails=$((fails + 1))
 			n=$((n + 2))
-		done <<<"$SUITES"
+		done <<<"$ESP_SUITES"
 	done
 	kill "$pid" "$SENDER_IO_PID" 2>/dev/null
 	rm -f "$log"

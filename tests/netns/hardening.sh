@@ -106,11 +106,6 @@ PARAMS=/sys/module/xt_PMTUFIX/parameters
 
 ms() { date +%s%3N; }
 
-# ns_batch NS: ip -batch of standard input in NS.
-ns_batch() {
-	ip -n "$1" -batch -
-}
-
 # userns_ready PID: PID runs in a user and a network namespace of its own.
 userns_ready() {
 	[ "$(readlink "/proc/$1/ns/user")" != "$(readlink /proc/self/ns/user)" ] &&
@@ -302,25 +297,16 @@ test_fair_too_big() {
 
 	require_cmd python3 jq || return $?
 	# A is the client of the usual topology, B a second one.
-	topo_crs || return 1
-	a=$c
-	setup_ns b || return 1
-	ip link add veth0 netns "$b" type veth peer name veth2 netns "$r" ||
-		return 1
-	ns_batch "$b" <<-EOF || return 1
-	addr add 10.0.3.2/24 dev veth0
-	addr add fd00:3::2/64 dev veth0 nodad
-	link set veth0 up
-	route add 0.0.0.0/0 via 10.0.3.1
-	route add ::/0 via fd00:3::1
+	topo <<-EOF || return 1
+	$(spec_crs a r s)
+	ns	b
+	veth	b veth0		r veth2
+	addr	b veth0		10.0.3.2/24 fd00:3::2/64
+	addr	r veth2		10.0.3.1/24 fd00:3::1/64
+	route	b default	10.0.3.1 fd00:3::1
+	sysctl	r net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_ratemask=0
+	sysctl	r net.ipv6.icmp.ratelimit=0
 	EOF
-	ns_batch "$r" <<-EOF || return 1
-	addr add 10.0.3.1/24 dev veth2
-	addr add fd00:3::1/64 dev veth2 nodad
-	link set veth2 up
-	EOF
-	ip netns exec "$r" sysctl -qw net.ipv4.icmp_ratelimit=0 \
-		net.ipv4.icmp_ratemask=0 net.ipv6.icmp.ratelimit=0 || return 1
 	refuse_to_server "$r" fair || return 1
 
 	out=$(python3 "$HARD" fair "$a" "$b" "$r" veth0 veth2 $FLOOD_SECONDS \
@@ -374,9 +360,10 @@ send_df() {
 }
 
 test_too_big_unsent() {
-	topo_crs || return 1
-	ip -n "$c" addr add 198.51.100.7/32 dev veth0
-	ip -n "$c" addr add 2001:db8:77::7/128 dev veth0 nodad
+	topo <<-EOF || return 1
+	$(spec_crs)
+	addr	c veth0		198.51.100.7/32 2001:db8:77::7/128
+	EOF
 	refuse_to_server "$r" unsent || return 1
 
 	send_df "$c" 198.51.100.7 10.0.2.2 || return 1
@@ -493,27 +480,20 @@ test_metadata_dst() {
 	local -A want=([192.168.42.2]=1360 [fd42::2]=1340)
 
 	require_cmd python3 jq || return $?
-	setup_ns a b || return 1
-	ip link add veth0 netns "$a" type veth peer name veth0 netns "$b" ||
-		return 1
-	ns_batch "$a" <<-EOF || return 1
-	addr add 10.0.0.1/24 dev veth0
-	link set veth0 up
-	link add vx0 type vxlan id 42 remote 10.0.0.2 local 10.0.0.1 dstport 4789 dev veth0
-	addr add 192.168.42.1/24 dev vx0
-	addr add fd42::1/64 dev vx0 nodad
-	link set vx0 up
-	EOF
-	ns_batch "$b" <<-EOF || return 1
-	addr add 10.0.0.2/24 dev veth0
-	link set veth0 up
-	link add vx0 type vxlan external dstport 4789
-	addr add 192.168.42.2/24 dev vx0
-	addr add fd42::2/64 dev vx0 nodad
-	link set vx0 up
+	topo <<-EOF || return 1
+	ns	a b
+	veth	a veth0		b veth0
+	addr	a veth0		10.0.0.1/24
+	ip	a link add vx0 type vxlan id 42 remote 10.0.0.2 local 10.0.0.1 dstport 4789 dev veth0
+	addr	a vx0		192.168.42.1/24 fd42::1/64
+	ip	a link set vx0 up
+	addr	b veth0		10.0.0.2/24
+	ip	b link add vx0 type vxlan external dstport 4789
+	addr	b vx0		192.168.42.2/24 fd42::2/64
+	ip	b link set vx0 up
 	EOF
 	bmac=$(ip -n "$b" -j link show vx0 | jq -r '.[0].address')
-	ns_batch "$a" <<-EOF || return 1
+	ip -n "$a" -batch - <<-EOF || return 1
 	neigh add 192.168.42.2 lladdr $bmac dev vx0 nud permanent
 	neigh add fd42::2 lladdr $bmac dev vx0 nud permanent
 	EOF

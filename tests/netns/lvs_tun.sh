@@ -51,45 +51,30 @@ WAIT=4			# seconds a request may take
 setup() {
 	local line
 
-	setup_ns c r d s || return 1
-	ip -b - <<-EOF || return 1
-	link add veth0 netns $c type veth peer name veth0 netns $r
-	link add br0 netns $r type bridge
-	link add veth1 netns $r type veth peer name veth0 netns $d
-	link add veth2 netns $r type veth peer name veth0 netns $s
+	topo <<-EOF || return 1
+	ns	c r d s
+	veth	c veth0		r veth0
+	veth	r veth1		d veth0
+	veth	r veth2		s veth0
+	addr	c veth0		10.0.1.2/24
+	addr	r veth0		10.0.1.1/24
+	ip	r link add br0 type bridge
+	ip	r link set veth1 master br0
+	ip	r link set veth2 master br0
+	addr	r br0		10.0.2.1/24
+	ip	r link set br0 up
+	ip	r route add $VIP/32 dev br0
+	addr	d veth0		$DIP/24 $VIP/32
+	addr	s veth0		$RIP/24
+	addr	s tunl0		$VIP/32
+	ip	s link set tunl0 up
+	route	c default	10.0.1.1
+	route	d default	10.0.2.1
+	route	s default	10.0.2.1
+	sysctl	r net.ipv4.ip_forward=1
+	sysctl	s net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tunl0.rp_filter=0
+	sysctl	s net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
 	EOF
-	ip -n "$c" -b - <<-EOF || return 1
-	addr add 10.0.1.2/24 dev veth0
-	link set veth0 up
-	route add default via 10.0.1.1
-	EOF
-	ip -n "$r" -b - <<-EOF || return 1
-	addr add 10.0.1.1/24 dev veth0
-	link set veth0 up
-	link set veth1 master br0 up
-	link set veth2 master br0 up
-	addr add 10.0.2.1/24 dev br0
-	link set br0 up
-	route add $VIP/32 dev br0
-	EOF
-	ip -n "$d" -b - <<-EOF || return 1
-	addr add $DIP/24 dev veth0
-	addr add $VIP/32 dev veth0
-	link set veth0 up
-	route add default via 10.0.2.1
-	EOF
-	ip -n "$s" -b - <<-EOF || return 1
-	addr add $RIP/24 dev veth0
-	link set veth0 up
-	addr add $VIP/32 dev tunl0
-	link set tunl0 up
-	route add default via 10.0.2.1
-	EOF
-	ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1 || return 1
-	ip netns exec "$s" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
-		net.ipv4.conf.tunl0.rp_filter=0 \
-		net.ipv4.conf.all.arp_ignore=1 \
-		net.ipv4.conf.all.arp_announce=2 || return 1
 
 	ip netns exec "$c" iptables -A INPUT -p icmp \
 		--icmp-type fragmentation-needed -j DROP || return 1

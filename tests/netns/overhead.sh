@@ -77,17 +77,12 @@ compare() {
 }
 
 setup_link() {
-	local mtu=$1
-
-	setup_ns a b || return 1
-	ip link add veth0 netns "$a" mtu "$mtu" type veth \
-		peer name veth0 netns "$b" mtu "$mtu" || return 1
-	ip -n "$a" addr add $L4/24 dev veth0
-	ip -n "$a" addr add $L6/64 dev veth0 nodad
-	ip -n "$b" addr add $R4/24 dev veth0
-	ip -n "$b" addr add $R6/64 dev veth0 nodad
-	ip -n "$a" link set veth0 up
-	ip -n "$b" link set veth0 up
+	topo <<-EOF
+	ns	a b
+	veth	a veth0		b veth0		$1
+	addr	a veth0		$L4/24 $L6/64
+	addr	b veth0		$R4/24 $R6/64
+	EOF
 }
 
 # Each case: LAYERS | FLOOR | ip link add arguments after the device name.

@@ -70,35 +70,27 @@ mac_of() {
 	ip -n "$1" -j link show "$2" | jq -r '.[0].address'
 }
 
-# topo: the namespaces and links above; sets CMAC, RMAC and SMAC.
-topo() {
-	local ns
-
-	setup_ns c r s || return 1
-	ip link add veth0 netns "$c" type veth peer name veth0 netns "$r" ||
-		return 1
-	ip link add veth1 netns "$r" type veth peer name veth0 netns "$s" ||
-		return 1
-	for ns in "$c" "$r" "$s"; do
-		ip -n "$ns" link set veth0 up
-	done
-	ip -n "$r" link set veth1 up
+# setup: the namespaces and links above; sets CMAC, RMAC and SMAC.
+setup() {
+	topo <<-EOF || return 1
+	ns	c r s
+	veth	c veth0		r veth0
+	veth	r veth1		s veth0
+	addr	r veth0		$R_IN4/30
+	addr	r veth1		$R_OUT4/30
+	fwd	r
+	sysctl	r net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+	sysctl	r net.ipv4.conf.veth0.rp_filter=0 net.ipv4.conf.veth1.rp_filter=0
+	EOF
 	CMAC=$(mac_of "$c" veth0)
 	RMAC=$(mac_of "$r" veth0)
 	SMAC=$(mac_of "$s" veth0)
-
-	ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1 \
-		net.ipv6.conf.all.forwarding=1 \
-		net.ipv4.conf.all.rp_filter=0 \
-		net.ipv4.conf.default.rp_filter=0 \
-		net.ipv4.conf.veth0.rp_filter=0 \
-		net.ipv4.conf.veth1.rp_filter=0 || return 1
-	ip -n "$r" addr add $R_IN4/30 dev veth0
-	ip -n "$r" addr add $R_OUT4/30 dev veth1
-	ip -n "$r" neigh add $NH4 lladdr "$SMAC" dev veth1 nud permanent
-	ip -n "$r" route add default via $NH4 dev veth1 || return 1
-	ip -n "$r" -6 neigh add $NH6 lladdr "$SMAC" dev veth1 nud permanent
-	ip -n "$r" -6 route add default via $NH6 dev veth1 || return 1
+	ip -n "$r" -batch - <<-EOF
+	neigh add $NH4 lladdr $SMAC dev veth1 nud permanent
+	route add default via $NH4 dev veth1
+	neigh add $NH6 lladdr $SMAC dev veth1 nud permanent
+	route add ::/0 via $NH6 dev veth1
+	EOF
 }
 
 # replay NAME: sends every packet through the router as it is set up now,
@@ -155,7 +147,7 @@ flush_rules() {
 # The router alone, then TCPMSS: both outputs must be what the model of
 # TCPMSS says, packet by packet.
 test_tcpmss() {
-	topo || return 1
+	setup || return 1
 	replay plain || return 1
 	rules_tcpmss || {
 		err "cannot add the TCPMSS rules"
@@ -175,7 +167,7 @@ test_tcpmss() {
 # counters must add up, and each difference from TCPMSS must be one of the
 # documented ones.
 test_pmtufix() {
-	topo || return 1
+	setup || return 1
 	# The runs without a rule and with TCPMSS, from the test before.
 	[ -s "$TMPDIR_T/plain.stream" ] && [ -s "$TMPDIR_T/tcpmss.stream" ] || {
 		err "the TCPMSS test left no output to compare with"
@@ -200,7 +192,7 @@ test_pmtufix() {
 # With --missing-mss ignore, what carries no MSS option comes out as the
 # router alone forwards it, and what does is clamped as with the default.
 test_missing_ignore() {
-	topo || return 1
+	setup || return 1
 	[ -s "$TMPDIR_T/plain.stream" ] && [ -s "$TMPDIR_T/pmtufix.stream" ] || {
 		err "the tests before left no output to compare with"
 		return 1

@@ -77,85 +77,47 @@ FLOOD=100000
 RATE=100
 BURST=20
 
-# ns_batch NS: ip -batch of standard input in NS, stopping at the first
-# failing command (one process instead of one per command).
-ns_batch() {
-	ip -n "$1" -batch -
-}
-
-# topo_chain TUNNEL: client, router and far side as in topo_crs (the far
-# side is $s, or $tr when TUNNEL is "tunnel", with the server $s behind it).
+# topo_chain [tunnel] [SPEC]: client, router and far side as in topo_crs,
+# the kernel's ICMP rate limits off in the router, and SPEC (see topo).
+# With "tunnel", the far side is the tunnel router $tr, with the server $s
+# behind it.
 topo_chain() {
-	local far=s routes=
+	local tunnel=
 
-	if [ "$1" = tunnel ]; then
-		setup_ns c r tr s || return 1
-		far="tr"
-		routes="route add 10.9.0.0/24 via 10.0.2.2
-			route add fd00:9::/64 via fd00:2::2"
-	else
-		setup_ns c r s || return 1
+	if [ "${1:-}" = tunnel ]; then
+		shift
+		read -r -d '' tunnel <<-EOF
+		route	r 10.9.0.0/24	10.0.2.2
+		route	r fd00:9::/64	fd00:2::2
+		ns	s
+		veth	tr veth1	s veth0
+		addr	tr veth1	10.0.3.1/24 fd00:3::1/64
+		ip	tr link add tun4 type ipip local 10.0.3.1 remote 10.0.3.2 dev veth1
+		ip	tr link add tun6 type ip6tnl mode ip6ip6 local fd00:3::1 remote fd00:3::2 dev veth1
+		ip	tr link set tun4 up
+		ip	tr link set tun6 up
+		ip	tr route add 10.9.0.0/24 dev tun4
+		ip	tr route add fd00:9::/64 dev tun6
+		fwd	tr
+		addr	s veth0		10.0.3.2/24 fd00:3::2/64
+		ip	s link add tun4 type ipip local 10.0.3.2 remote 10.0.3.1 dev veth0
+		ip	s link add tun6 type ip6tnl mode ip6ip6 local fd00:3::2 remote fd00:3::1 dev veth0
+		addr	s tun4		10.9.0.1/24
+		addr	s tun6		fd00:9::1/64
+		ip	s link set tun4 up
+		ip	s link set tun6 up
+		ip	s route add 0.0.0.0/0 dev tun4
+		ip	s route add ::/0 dev tun6
+		EOF
 	fi
-	ip -batch - <<-EOF || return 1
-	link add veth0 netns $c type veth peer name veth0 netns $r
-	link add veth1 netns $r type veth peer name veth0 netns ${!far}
+	topo <<-EOF || return 1
+	$(if [ -n "$tunnel" ]; then spec_crs c r tr; else spec_crs; fi)
+	sysctl	r net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_ratemask=0
+	sysctl	r net.ipv6.icmp.ratelimit=0
+	$tunnel
+	${1:-}
 	EOF
-	ns_batch "$c" <<-EOF || return 1
-	addr add 10.0.1.2/24 dev veth0
-	addr add fd00:1::2/64 dev veth0 nodad
-	link set veth0 up
-	route add 0.0.0.0/0 via 10.0.1.1
-	route add ::/0 via fd00:1::1
-	EOF
-	ns_batch "$r" <<-EOF || return 1
-	addr add 10.0.1.1/24 dev veth0
-	addr add fd00:1::1/64 dev veth0 nodad
-	addr add 10.0.2.1/24 dev veth1
-	addr add fd00:2::1/64 dev veth1 nodad
-	link set veth0 up
-	link set veth1 up
-	$routes
-	EOF
-	ns_batch "${!far}" <<-EOF || return 1
-	addr add 10.0.2.2/24 dev veth0
-	addr add fd00:2::2/64 dev veth0 nodad
-	link set veth0 up
-	route add 0.0.0.0/0 via 10.0.2.1
-	route add ::/0 via fd00:2::1
-	EOF
-	ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1 \
-		net.ipv6.conf.all.forwarding=1 net.ipv4.icmp_ratelimit=0 \
-		net.ipv4.icmp_ratemask=0 net.ipv6.icmp.ratelimit=0 || return 1
-	[ "$1" = tunnel ] || return 0
-
-	ip link add veth1 netns "$tr" type veth peer name veth0 netns "$s" ||
-		return 1
-	ns_batch "$tr" <<-EOF || return 1
-	addr add 10.0.3.1/24 dev veth1
-	addr add fd00:3::1/64 dev veth1 nodad
-	link set veth1 up
-	link add tun4 type ipip local 10.0.3.1 remote 10.0.3.2 dev veth1
-	link add tun6 type ip6tnl mode ip6ip6 local fd00:3::1 remote fd00:3::2 dev veth1
-	link set tun4 up
-	link set tun6 up
-	route add 10.9.0.0/24 dev tun4
-	route add fd00:9::/64 dev tun6
-	EOF
-	ns_batch "$s" <<-EOF || return 1
-	addr add 10.0.3.2/24 dev veth0
-	addr add fd00:3::2/64 dev veth0 nodad
-	link set veth0 up
-	link add tun4 type ipip local 10.0.3.2 remote 10.0.3.1 dev veth0
-	link add tun6 type ip6tnl mode ip6ip6 local fd00:3::2 remote fd00:3::1 dev veth0
-	addr add 10.9.0.1/24 dev tun4
-	addr add fd00:9::1/64 dev tun6 nodad
-	link set tun4 up
-	link set tun6 up
-	route add 0.0.0.0/0 dev tun4
-	route add ::/0 dev tun6
-	EOF
-	ip netns exec "$tr" sysctl -qw net.ipv4.ip_forward=1 \
-		net.ipv6.conf.all.forwarding=1 || return 1
+	[ -n "$tunnel" ] || return 0
 	# The path eats the tunnel router's too-big messages.
 	ip netns exec "$tr" iptables -A OUTPUT -p icmp \
 		--icmp-type fragmentation-needed -j DROP || return 1
@@ -338,15 +300,13 @@ test_repair() {
 	)
 
 	require_cmd python3 jq || return $?
-	topo_chain || return 1
-	ns_batch "$r" <<-EOF || return 1
-	route add 10.8.0.0/24 via 10.0.2.2
-	route add 10.7.0.0/24 via 10.0.2.2
-	route add 10.6.0.0/24 via 10.0.2.2
-	route add fd00:8::/64 via fd00:2::2
-	route add fd00:7::/64 via fd00:2::2
-	route add fd00:6::/64 via fd00:2::2
-	EOF
+	topo_chain "
+		route r 10.8.0.0/24 10.0.2.2
+		route r 10.7.0.0/24 10.0.2.2
+		route r 10.6.0.0/24 10.0.2.2
+		route r fd00:8::/64 fd00:2::2
+		route r fd00:7::/64 fd00:2::2
+		route r fd00:6::/64 fd00:2::2" || return 1
 	rule_option_supported || return $?
 	ip netns exec "$r" pmtufix table load repair - <<-EOF || return 1
 	10.8.0.0/24 mtu 1446
@@ -431,11 +391,8 @@ test_exempt() {
 		expect[${item%=*}]=${item#*=}
 	done
 	require_cmd python3 jq || return $?
-	topo_chain || return 1
-	ns_batch "$r" <<-EOF || return 1
-	route add 10.0.4.0/24 via 10.0.2.2
-	route add fd00:4::/64 via fd00:2::2
-	EOF
+	topo_chain "route r 10.0.4.0/24 10.0.2.2
+		route r fd00:4::/64 fd00:2::2" || return 1
 	rule_option_supported || return $?
 	# raw 1000 leaves 500 bytes: below the floors, 536 + 40 and 1280.
 	ip netns exec "$r" pmtufix table load exempt - <<-EOF || return 1

@@ -220,89 +220,53 @@ gre_esp_lines() {
 		"$k" transport
 }
 
-r_lines() {
-	echo "link set lo up"
-	echo "link add veth0 type veth peer name veth0 netns $c"
-	echo "link add veth1 type veth peer name veth0 netns $h"
-	echo "addr add 10.0.1.1/24 dev veth0"
-	echo "addr add fd00:1::1/64 dev veth0 nodad"
-	echo "addr add 10.0.2.1/24 dev veth1"
-	echo "addr add fd00:2::1/64 dev veth1 nodad"
-	echo "link set veth0 up"
-	echo "link set veth1 up"
-	echo "route add 10.50.0.0/16 via 10.0.2.2"
-	echo "route add 10.0.3.0/24 via 10.0.2.2"
-	echo "route add fd00:50::/32 via fd00:2::2"
-	echo "route add fd00:3::/64 via fd00:2::2"
-}
-
 # The tail's ends of the tunnels exist before the head's: a GRE device
 # whose first packets (the head's IPv6 autoconfiguration) drew ICMP errors
 # from a tail not yet there reports the next ones unreachable to their
-# senders for 30 seconds.
-e_lines() {
-	local k name fam dev _
+# senders for 30 seconds.  So $e comes before $h.
+tunnels_spec() {
+	local k name fam _ side line spec
 
-	echo "link set lo up"
-	echo "link add es type veth peer name veth0 netns $s"
-	echo "link add ul type veth peer name ul netns $h"
-	echo "link add pp mtu 1492 type veth peer name pp mtu 1492 netns $h"
-	echo "addr add 10.100.0.2/24 dev ul"
-	echo "addr add fd00:100::2/64 dev ul nodad"
-	echo "addr add 10.0.3.1/24 dev es"
-	echo "addr add fd00:3::1/64 dev es nodad"
-	for dev in ul pp es; do
-		echo "link set $dev up"
-	done
-	echo "route add 10.0.1.0/24 via 10.100.0.1"
-	echo "route add fd00:1::/64 via fd00:100::1"
-	echo "route add 10.50.0.0/16 via 10.0.3.2"
-	echo "route add fd00:50::/32 via fd00:3::2"
+	read -r -d '' spec <<-EOF
+	ns	r e h c s
+	veth	r veth0		c veth0
+	veth	r veth1		h veth0
+	veth	e es		s veth0
+	veth	e ul		h ul
+	veth	e pp		h pp	1492
+	addr	r veth0		10.0.1.1/24 fd00:1::1/64
+	addr	r veth1		10.0.2.1/24 fd00:2::1/64
+	route	r 10.50.0.0/16	10.0.2.2
+	route	r 10.0.3.0/24	10.0.2.2
+	route	r fd00:50::/32	fd00:2::2
+	route	r fd00:3::/64	fd00:2::2
+	addr	e ul		10.100.0.2/24 fd00:100::2/64
+	addr	e es		10.0.3.1/24 fd00:3::1/64
+	route	e 10.0.1.0/24	10.100.0.1
+	route	e fd00:1::/64	fd00:100::1
+	route	e 10.50.0.0/16	10.0.3.2
+	route	e fd00:50::/32	fd00:3::2
+	addr	h veth0		10.0.2.2/24 fd00:2::2/64
+	addr	h ul		10.100.0.1/24 fd00:100::1/64
+	route	h default	10.0.2.1 fd00:2::1
+	route	h 10.0.3.0/24	10.100.0.2
+	route	h fd00:3::/64	fd00:100::2
+	addr	c veth0		10.0.1.2/24 fd00:1::2/64
+	route	c default	10.0.1.1 fd00:1::1
+	addr	s veth0		10.0.3.2/24 fd00:3::2/64
+	route	s default	10.0.3.1 fd00:3::1
+	fwd	r h e
+	EOF
+	echo "$spec"
+	[ "$HAVE_MPLS" = 1 ] &&
+		echo "sysctl e net.mpls.platform_labels=1000 net.mpls.conf.ul.input=1"
 	while read -r k name fam _; do
-		tunnel_lines e "$k" "$name" "$fam" || return 1
-	done <<<"$(tunnels)"
-}
-
-h_lines() {
-	local k name fam dev _
-
-	echo "link set lo up"
-	echo "addr add 10.0.2.2/24 dev veth0"
-	echo "addr add fd00:2::2/64 dev veth0 nodad"
-	echo "addr add 10.100.0.1/24 dev ul"
-	echo "addr add fd00:100::1/64 dev ul nodad"
-	for dev in veth0 ul pp; do
-		echo "link set $dev up"
-	done
-	echo "route add default via 10.0.2.1"
-	echo "route add ::/0 via fd00:2::1"
-	echo "route add 10.0.3.0/24 via 10.100.0.2"
-	echo "route add fd00:3::/64 via fd00:100::2"
-	while read -r k name fam _; do
-		tunnel_lines h "$k" "$name" "$fam" || return 1
-	done <<<"$(tunnels)"
-}
-
-c_lines() {
-	echo "link set lo up"
-	echo "addr add 10.0.1.2/24 dev veth0"
-	echo "addr add fd00:1::2/64 dev veth0 nodad"
-	echo "link set veth0 up"
-	echo "route add default via 10.0.1.1"
-	echo "route add ::/0 via fd00:1::1"
-}
-
-s_lines() {
-	local k name fam _
-
-	echo "link set lo up"
-	echo "addr add 10.0.3.2/24 dev veth0"
-	echo "addr add fd00:3::2/64 dev veth0 nodad"
-	echo "link set veth0 up"
-	echo "route add default via 10.0.3.1"
-	echo "route add ::/0 via fd00:3::1"
-	while read -r k name fam _; do
-		echo "addr add $(server_addr "$k" "$fam")/$((fam == 6 ? 128 : 32)) dev lo"
+		echo "addr s lo $(server_addr "$k" "$fam")/$((fam == 6 ? 128 : 32))"
+		for side in e h; do
+			while read -r line; do
+				echo "ip $side $line"
+			done <<<"$(tunnel_lines $side "$k" "$name" "$fam")"
+		done
 	done <<<"$(tunnels)"
 }
 
@@ -354,22 +318,7 @@ wg_setup() {
 }
 
 topology() {
-	local fwd="net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1"
-
-	setup_ns_batch c r h e s || return 1
-	# shellcheck disable=SC2086
-	ip netns exec "$r" sysctl -qw $fwd || return 1
-	# shellcheck disable=SC2086
-	ip netns exec "$h" sysctl -qw $fwd || return 1
-	batch "$r" r_lines || return 1
-	batch "$e" e_lines || return 1
-	[ "$HAVE_MPLS" = 1 ] &&
-		fwd+=" net.mpls.platform_labels=1000 net.mpls.conf.ul.input=1"
-	# shellcheck disable=SC2086
-	ip netns exec "$e" sysctl -qw $fwd || return 1
-	batch "$h" h_lines || return 1
-	batch "$c" c_lines || return 1
-	batch "$s" s_lines || return 1
+	topo <<<"$(tunnels_spec)" || return 1
 	if [ "$HAVE_MPLS" = 1 ]; then
 		ip -n "$e" -f mpls route add 100 via inet 10.0.3.2 dev es ||
 			return 1
@@ -491,7 +440,7 @@ test_measure() {
 	while read -r name line; do
 		save "$name" EXPECT="$line"
 	done <"$RESULTS/expect"
-	cleanup_ns_batch "$TPROBE_PID"
+	cleanup_ns "$TPROBE_PID"
 }
 
 # loaded NAME: NAME's results; fails if there are none, or no expectations.
