@@ -174,6 +174,19 @@ topo_crs() {
 		net.ipv6.conf.all.forwarding=1
 }
 
+# pytool [-n NS] TOOL ARGS...: runs the Python tool TOOL of
+# tests/lib/nettest (see its __init__.py), in NS if given.
+pytool() {
+	local ns=()
+
+	if [ "$1" = -n ]; then
+		ns=(ip netns exec "$2")
+		shift 2
+	fi
+	PYTHONPATH=$PMTUFIX_TOP/tests/lib${PYTHONPATH:+:$PYTHONPATH} \
+	PYTHONDONTWRITEBYTECODE=1 "${ns[@]}" python3 -m "nettest.$1" "${@:2}"
+}
+
 # probe_start CLIENT_NS SERVER_NS: starts tests/lib/nsprobe.py, which
 # serves in SERVER_NS and captures handshakes on both veth0; probe then
 # makes connections through it without starting a process each time.
@@ -211,7 +224,7 @@ probe() {
 # capture_start NS IFACE FILE FILTER: records what arrives on IFACE in NS
 # and matches the tcpdump FILTER into the pcap FILE, until capture_stop
 # FILE; capture_list FILE then prints one JSON object per SYN or SYN-ACK
-# (see tests/lib/pcap.py list).
+# (see pytool pcap list).
 capture_start() {
 	local ns=$1 ifc=$2 file=$3 filter=$4
 
@@ -241,7 +254,7 @@ capture_stop() {
 }
 
 capture_list() {
-	python3 "$PMTUFIX_TOP/tests/lib/pcap.py" list --json "$1"
+	pytool pcap list --json "$1"
 }
 
 # stat_of TABLE COUNTER [NS]: one counter of a table, from pmtufix stats.
