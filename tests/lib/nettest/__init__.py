@@ -8,6 +8,8 @@ Library:
   ns        entering a network namespace (setns)
   inet      Internet checksum; IP, TCP and ICMP headers parsed and built
   capture   AF_PACKET sockets: capturing, sending whole frames
+  tool      the command dispatch of the tools
+  genl      a generic netlink client
   pcapfile  capture files (pcap, pcapng) and the packet stream format
   decap     encapsulations unwrapped, and what a SYN says (describe)
   craft     packets made to order
@@ -15,5 +17,8 @@ Library:
   oracle    models of -j TCPMSS and -j PMTUFIX, and the replay verdict
 
 Tools:
+  toobig    UDP, ICMP too-big messages and floods (too_big.sh)
+  hardening traffic and netlink clients of hardening.sh
+  churn     short connections one after another (replace.sh)
   pcap      the SYNs of captures: listed, written, replayed, judged
 """
