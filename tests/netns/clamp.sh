@@ -118,7 +118,7 @@ test_lookup() {
 	local mode syn synack
 
 	for mode in src dst both; do
-		[ -n "${PROBE_PID:-}" ] && kill "$PROBE_PID" 2>/dev/null
+		probe_stop
 		cleanup_ns
 		setup "$mode" || return 1
 		ip netns exec "$r" pmtufix table add t 10.0.1.0/24 ipip

@@ -17,6 +17,8 @@ Library:
   oracle    models of -j TCPMSS and -j PMTUFIX, and the replay verdict
 
 Tools:
+  probe     TCP connections between namespaces, with the handshake and
+            the wire measured
   toobig    UDP, ICMP too-big messages and floods (too_big.sh)
   hardening traffic and netlink clients of hardening.sh
   churn     short connections one after another (replace.sh)
