@@ -187,8 +187,8 @@ pytool() {
 	PYTHONDONTWRITEBYTECODE=1 "${ns[@]}" python3 -m "nettest.$1" "${@:2}"
 }
 
-# probe_start [--echo] [--port PORT] CLIENT_NS[:IF] SERVER_NS[:IF]
-# [WIRE_NS[:IF]]: starts the probe (tests/lib/nettest/probe.py), which
+# probe_start [--echo] [--reset] [--port PORT] CLIENT_NS[:IF]
+# SERVER_NS[:IF] [WIRE_NS[:IF]]: starts the probe (tests/lib/nettest/probe.py), which
 # serves in SERVER_NS and captures on the interfaces given; probe_run,
 # probe_cmd and probe then talk to it without starting a process each
 # time.

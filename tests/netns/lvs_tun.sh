@@ -105,7 +105,7 @@ setup() {
 	-a -t $VIP:8000 -r $RIP:8000 -i
 	EOF
 
-	probe_start --echo "$c:veth0" "$s:veth0" "$d:veth0"
+	probe_start --echo --reset "$c:veth0" "$s:veth0" "$d:veth0"
 }
 
 # request BYTES: one connection from the client to VIP:8000, BYTES echoed

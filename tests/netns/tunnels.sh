@@ -420,7 +420,7 @@ test_measure() {
 	[ "$HAVE_MPLS" = 1 ] ||
 		save mpls SKIP="the kernel has no mpls_router/mpls_iptunnel"
 	topology || return 1
-	probe_start --port 8080 "$c:veth0" "$s" "$e" || return 1
+	probe_start --reset --port 8080 "$c:veth0" "$s" "$e" || return 1
 	probe_cmd encap "$e" || return 1
 
 	while read -r k name fam ifc outer fill layers; do

@@ -2,7 +2,8 @@
 """TCP connections between two namespaces, with the handshake and the wire
 measured.
 
-  probe [--echo] [--port PORT] CLIENT_NS[:IF] SERVER_NS[:IF] [WIRE_NS[:IF]]
+  probe [--echo] [--reset] [--port PORT] CLIENT_NS[:IF] SERVER_NS[:IF]
+        [WIRE_NS[:IF]]
 
 One process serves, captures and connects: process start-up is what costs
 most under emulation.  It listens on PORT (default 8000, IPv4 and IPv6) in
@@ -15,10 +16,12 @@ commands, one a line:
   run SECONDS BYTES TARGET...
       one connection from CLIENT_NS to each TARGET, all at once, each
       sending BYTES (and with --echo waiting for them to come back) within
-      SECONDS; then it is closed, or reset if it did not get that far.  A
-      TARGET is ADDR[,IFACE,OUTER]: IFACE and OUTER name the packets in
-      WIRE_NS that carry ADDR's traffic (OUTER an address, or "mpls" for
-      every MPLS frame).  One answer line per TARGET, in order.
+      SECONDS; then it is closed, or reset if it did not get that far or
+      with --reset (as a client that gives up does: no FIN exchange on the
+      wire or in the counters).  A TARGET is ADDR[,IFACE,OUTER]: IFACE and
+      OUTER name the packets in WIRE_NS that carry ADDR's traffic (OUTER
+      an address, or "mpls" for every MPLS frame).  One answer line per
+      TARGET, in order.
 
   mtu NS ADDR...
       the path MTU toward each ADDR of a UDP socket in NS that may not
@@ -267,7 +270,7 @@ class Watcher:
 
 class Probe:
     def __init__(self, a):
-        self.echo, self.port = a.echo, a.port
+        self.echo, self.reset, self.port = a.echo, a.reset, a.port
         self.client_ns, client_if = (a.client.split(":") + [None])[:2]
         server_ns, server_if = (a.server.split(":") + [None])[:2]
         enter(server_ns)
@@ -330,8 +333,8 @@ class Probe:
             r["status"] = "fail:" + str(e).replace(" ", "_")
         finally:
             r["secs"] = f"{time.monotonic() - start:.2f}"
-            if r["status"] != "ok":
-                # Reset rather than leave an orphan retransmitting.
+            if self.reset or r["status"] != "ok":
+                # Not an orphan retransmitting into a tunnel either.
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                                 struct.pack("ii", 1, 0))
             sock.close()
@@ -433,6 +436,7 @@ def main():
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--echo", action="store_true")
+    ap.add_argument("--reset", action="store_true")
     ap.add_argument("--port", type=int, default=8000)
     ap.add_argument("client")
     ap.add_argument("server")
