@@ -14,6 +14,7 @@
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 pcaps=${1:-${PMTUFIX_PCAPS:-$top/../shared/pcaps}}
+PMTUFIX_TOP=$top
 source "$top/tests/lib/lib.sh"
 checks=0
 failures=0
