@@ -177,14 +177,14 @@ topo_crs() {
 # pytool [-n NS] TOOL ARGS...: runs the Python tool TOOL of
 # tests/lib/nettest (see its __init__.py), in NS if given.
 pytool() {
-	local ns=()
+	local in_ns=()
 
 	if [ "$1" = -n ]; then
-		ns=(ip netns exec "$2")
+		in_ns=(ip netns exec "$2")
 		shift 2
 	fi
 	PYTHONPATH=$PMTUFIX_TOP/tests/lib${PYTHONPATH:+:$PYTHONPATH} \
-	PYTHONDONTWRITEBYTECODE=1 "${ns[@]}" python3 -m "nettest.$1" "${@:2}"
+	PYTHONDONTWRITEBYTECODE=1 "${in_ns[@]}" python3 -m "nettest.$1" "${@:2}"
 }
 
 # probe_start [--echo] [--reset] [--port PORT] CLIENT_NS[:IF]
@@ -206,7 +206,7 @@ probe_start() {
 # probe_stop: ends the probe, if it runs.
 probe_stop() {
 	[ -n "${PROBE_PID:-}" ] || return 0
-	echo quit 2>/dev/null >&"${PROBE[1]}"
+	{ echo quit >&"${PROBE[1]}"; } 2>/dev/null
 	wait "$PROBE_PID" 2>/dev/null
 	return 0
 }

@@ -47,7 +47,7 @@ setup() {
 		-j PMTUFIX --table-name t --lookup "$lookup" || return 1
 	ip netns exec "$r" ip6tables -t mangle -A FORWARD -p tcp \
 		-j PMTUFIX --table-name t --lookup "$lookup" || return 1
-	probe_start "$c" "$s"
+	probe_start "$c:veth0" "$s:veth0"
 }
 
 # handshake FAMILY: one connection from the client to the server; sets
