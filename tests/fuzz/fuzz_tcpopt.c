@@ -41,7 +41,7 @@
  * The seed corpus holds the TCP headers of the SYN and SYN-ACK of every
  * capture in /work/shared/pcaps, behind flags 0 (IPv4) and the limit 1400,
  * made with:
- *   tests/lib/pcap.py write --tcp-header --prefix 000578 \
+ *   pytool pcap write --tcp-header --prefix 000578 \
  *       tests/fuzz/corpus_tcpopt FILE...
  */
 #include <stdio.h>

@@ -276,19 +276,88 @@ topo_crs() {
 	topo <<<"$(spec_crs c r s "$@")"
 }
 
-# probe_start CLIENT_NS SERVER_NS: starts tests/lib/nsprobe.py, which
-# serves in SERVER_NS and captures handshakes on both veth0; probe then
-# makes connections through it without starting a process each time.
+# pytool [-n NS] TOOL ARGS...: runs the Python tool TOOL of
+# tests/lib/nettest (see its __init__.py), in NS if given.
+pytool() {
+	local in_ns=()
+
+	if [ "$1" = -n ]; then
+		in_ns=(ip netns exec "$2")
+		shift 2
+	fi
+	PYTHONPATH=$PMTUFIX_TOP/tests/lib${PYTHONPATH:+:$PYTHONPATH} \
+	PYTHONDONTWRITEBYTECODE=1 "${in_ns[@]}" python3 -m "nettest.$1" "${@:2}"
+}
+
+# probe_start [--echo] [--reset] [--port PORT] CLIENT_NS[:IF]
+# SERVER_NS[:IF] [WIRE_NS[:IF]]: starts the probe (tests/lib/nettest/probe.py), which
+# serves in SERVER_NS and captures on the interfaces given; probe_run,
+# probe_cmd and probe then talk to it without starting a process each
+# time.
 probe_start() {
 	local line
 
-	coproc PROBE { python3 "$PMTUFIX_TOP/tests/lib/nsprobe.py" \
-		"$1" veth0 "$2" veth0 2>&1; }
+	coproc PROBE { pytool probe "$@" 2>&1; }
 	read -r -t 60 line <&"${PROBE[0]}"
 	[ "$line" = ready ] || {
-		err "nsprobe did not start: $line"
+		err "the probe did not start: $line"
 		return 1
 	}
+}
+
+# probe_stop: ends the probe, if it runs.
+probe_stop() {
+	[ -n "${PROBE_PID:-}" ] || return 0
+	{ echo quit >&"${PROBE[1]}"; } 2>/dev/null
+	wait "$PROBE_PID" 2>/dev/null
+	return 0
+}
+
+# probe_run SECONDS BYTES TARGET...: connections to every TARGET at once;
+# PROBE_LINES gets the probe's answer line for each TARGET, in order.
+probe_run() {
+	local secs=${1%.*} n=$(($# - 2)) line
+
+	echo "run $*" >&"${PROBE[1]}"
+	PROBE_LINES=()
+	while [ ${#PROBE_LINES[@]} -lt $n ]; do
+		read -r -t $((secs + 90)) line <&"${PROBE[0]}" || {
+			err "the probe gave no answer to run $*"
+			return 1
+		}
+		PROBE_LINES+=("$line")
+	done
+}
+
+# probe_cmd CMD...: one other command (mtu, encap); its answer in
+# PROBE_LINE.
+probe_cmd() {
+	echo "$*" >&"${PROBE[1]}"
+	read -r -t 60 PROBE_LINE <&"${PROBE[0]}" || {
+		err "the probe gave no answer to $*"
+		return 1
+	}
+	case $PROBE_LINE in
+	fail*) err "probe $*: $PROBE_LINE"; return 1 ;;
+	esac
+}
+
+# probe_field LINE [VAR=]KEY...: sets VAR (by default KEY) to the value of
+# KEY in the answer LINE of probe_run; the key "status" is its first word.
+probe_field() {
+	local _pf_arg _pf_word _pf_words
+
+	read -r -a _pf_words <<<"$1"
+	shift
+	for _pf_arg in "$@"; do
+		printf -v "${_pf_arg%%=*}" '%s' ''
+		[ "${_pf_arg#*=}" = status ] &&
+			printf -v "${_pf_arg%%=*}" '%s' "${_pf_words[0]}"
+		for _pf_word in "${_pf_words[@]:1}"; do
+			[ "${_pf_word%%=*}" = "${_pf_arg#*=}" ] &&
+				printf -v "${_pf_arg%%=*}" '%s' "${_pf_word#*=}"
+		done
+	done
 }
 
 # probe ADDR [BYTES]: one connection from the client to ADDR, sending
@@ -298,14 +367,11 @@ probe_start() {
 probe() {
 	local status
 
-	echo "connect $*" >&"${PROBE[1]}"
-	read -r -t 120 status PROBE_SYN PROBE_SYNACK PROBE_CSUM \
-		<&"${PROBE[0]}" || {
-		err "nsprobe gave no answer"
-		return 1
-	}
+	probe_run 10 "${2:-0}" "$1" || return 1
+	probe_field "${PROBE_LINES[0]}" status PROBE_SYN=syn \
+		PROBE_SYNACK=synack PROBE_CSUM=csum
 	[ "$status" = ok ] || {
-		err "connection to $1: $status $PROBE_SYN $PROBE_SYNACK $PROBE_CSUM"
+		err "connection to $1: ${PROBE_LINES[0]}"
 		return 1
 	}
 }
@@ -313,7 +379,7 @@ probe() {
 # capture_start NS IFACE FILE FILTER: records what arrives on IFACE in NS
 # and matches the tcpdump FILTER into the pcap FILE, until capture_stop
 # FILE; capture_list FILE then prints one JSON object per SYN or SYN-ACK
-# (see tests/lib/pcap.py list).
+# (see pytool pcap list).
 capture_start() {
 	local ns=$1 ifc=$2 file=$3 filter=$4
 
@@ -343,7 +409,7 @@ capture_stop() {
 }
 
 capture_list() {
-	python3 "$PMTUFIX_TOP/tests/lib/pcap.py" list --json "$1"
+	pytool pcap list --json "$1"
 }
 
 # stat_of TABLE COUNTER [NS]: one counter of a table, from pmtufix stats.

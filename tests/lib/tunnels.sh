@@ -9,8 +9,6 @@
 #                                   pmtufix's cipher words
 #   xfrm_state_line, xfrm_policy_line   lines for `ip -batch'
 #   wg_config ...                   a `wg setconf' file
-#   tunnelprobe_start, tunnelprobe_run, tunnelprobe
-#                                   tests/lib/tunnelprobe.py as a coprocess
 #
 # Most of them print lines for `ip -batch' or answer many questions per
 # process: under emulation, starting a process is what costs most.
@@ -134,46 +132,4 @@ wg_config() {
 	echo "AllowedIPs = $4"
 	[ -n "${5:-}" ] && echo "Endpoint = $5"
 	return 0
-}
-
-# tunnelprobe_start CLIENT_NS CLIENT_IF SERVER_NS WIRE_NS: starts
-# tests/lib/tunnelprobe.py (see there); tunnelprobe_run and tunnelprobe
-# then talk to it without starting a process each time.
-tunnelprobe_start() {
-	local line
-
-	coproc TPROBE { python3 "$PMTUFIX_TOP/tests/lib/tunnelprobe.py" "$@" 2>&1; }
-	read -r -t 60 line <&"${TPROBE[0]}"
-	[ "$line" = ready ] || {
-		err "tunnelprobe did not start: $line"
-		return 1
-	}
-}
-
-# tunnelprobe_run SECONDS BYTES TARGET...: transfers to every TARGET at
-# once; TP_LINES gets one answer line per TARGET (see tunnelprobe.py).
-tunnelprobe_run() {
-	local secs=${1%.*} n=$(($# - 2)) line
-
-	echo "run $*" >&"${TPROBE[1]}"
-	TP_LINES=()
-	while [ ${#TP_LINES[@]} -lt $n ]; do
-		read -r -t $((secs + 60)) line <&"${TPROBE[0]}" || {
-			err "tunnelprobe gave no answer to run $*"
-			return 1
-		}
-		TP_LINES+=("$line")
-	done
-}
-
-# tunnelprobe CMD...: one other command (mtu, encap); its answer in TP_LINE.
-tunnelprobe() {
-	echo "$*" >&"${TPROBE[1]}"
-	read -r -t 60 TP_LINE <&"${TPROBE[0]}" || {
-		err "tunnelprobe gave no answer to $*"
-		return 1
-	}
-	case $TP_LINE in
-	fail*) err "tunnelprobe $*: $TP_LINE"; return 1 ;;
-	esac
 }

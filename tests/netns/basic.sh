@@ -31,7 +31,7 @@ test_forward() {
 	local b fam addr n conns=3
 
 	topo_crs || return 1
-	probe_start "$c" "$s" || return 1
+	probe_start "$c:veth0" "$s:veth0" || return 1
 	for b in $BACKENDS; do
 		ip netns exec "$r" iptables-$b -t mangle -A FORWARD \
 			-p tcp --syn -j PMTUFIX || return 1

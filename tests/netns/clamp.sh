@@ -48,7 +48,7 @@ setup() {
 		-j PMTUFIX --table-name t --lookup "$lookup" || return 1
 	ip netns exec "$r" ip6tables -t mangle -A FORWARD -p tcp \
 		-j PMTUFIX --table-name t --lookup "$lookup" || return 1
-	probe_start "$c" "$s"
+	probe_start "$c:veth0" "$s:veth0"
 }
 
 # handshake FAMILY: one connection from the client to the server; sets
@@ -119,7 +119,7 @@ test_lookup() {
 	local mode syn synack
 
 	for mode in src dst both; do
-		[ -n "${PROBE_PID:-}" ] && kill "$PROBE_PID" 2>/dev/null
+		probe_stop
 		cleanup_ns
 		setup "$mode" || return 1
 		ip netns exec "$r" pmtufix table add t 10.0.1.0/24 ipip

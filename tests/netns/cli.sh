@@ -120,7 +120,7 @@ test_stats() {
 	ip netns exec "$r" pmtufix table create other || return 1
 	ip netns exec "$r" iptables -t mangle -A FORWARD -p tcp \
 		-j PMTUFIX --table-name t || return 1
-	probe_start "$c" "$s" || return 1
+	probe_start "$c:veth0" "$s:veth0" || return 1
 	probe 10.0.2.2 1000 || return 1
 	probe 10.0.2.2 1000 || return 1
 

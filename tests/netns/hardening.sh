@@ -101,7 +101,6 @@
 
 source "$(dirname "$0")/../lib/lib.sh"
 
-HARD="$PMTUFIX_TOP/tests/lib/hardening.py"
 PARAMS=/sys/module/xt_PMTUFIX/parameters
 
 ms() { date +%s%3N; }
@@ -234,7 +233,7 @@ test_dump_intr() {
 
 	require_cmd python3 jq || return $?
 	setup_ns a || return 1
-	out=$(python3 "$HARD" dumpintr "$a" 300) || {
+	out=$(pytool hardening dumpintr "$a" 300) || {
 		err "dumpintr failed: $out"
 		return 1
 	}
@@ -261,7 +260,7 @@ test_frag6() {
 		return 1
 	ip netns exec "$r" ip6tables -t mangle -A FORWARD -p tcp \
 		-j PMTUFIX --table-name frag6 || return 1
-	out=$(python3 "$HARD" frag6 "$c" "$r" "$s" fd00:2::2) || {
+	out=$(pytool hardening frag6 "$c" "$r" "$s" fd00:2::2) || {
 		err "frag6 failed: $out"
 		return 1
 	}
@@ -309,7 +308,7 @@ test_fair_too_big() {
 	EOF
 	refuse_to_server "$r" fair || return 1
 
-	out=$(python3 "$HARD" fair "$a" "$b" "$r" veth0 veth2 $FLOOD_SECONDS \
+	out=$(pytool hardening fair "$a" "$b" "$r" veth0 veth2 $FLOOD_SECONDS \
 		10.0.2.2 fd00:2::2) || {
 		err "fair failed: $out"
 		return 1
@@ -416,7 +415,7 @@ test_swap_counters() {
 	ip netns exec "$r" iptables -t mangle -A FORWARD -p tcp \
 		-j PMTUFIX --table-name swap --lookup dst || return 1
 
-	out=$(python3 "$HARD" swap "$c" "$r" swap $SWAP_SYNS $SWAP_CHANGES \
+	out=$(pytool hardening swap "$c" "$r" swap $SWAP_SYNS $SWAP_CHANGES \
 		10.0.2.2) || {
 		err "swap failed: $out"
 		return 1
@@ -450,7 +449,7 @@ test_genl_stall() {
 				int(i / 256) % 256, i % 256
 	}' >"$TMP/big"
 
-	coproc STALL { python3 "$HARD" stall "$y" 2>&1; }
+	coproc STALL { pytool hardening stall "$y" 2>&1; }
 	read -r -t 60 line <&"${STALL[0]}"
 	[ "$line" = ready ] || {
 		err "the netlink client did not start: $line"
@@ -506,7 +505,7 @@ test_metadata_dst() {
 	ip netns exec "$b" ip6tables -t mangle -A PREROUTING \
 		-j PMTUFIX --table-name md || return 1
 
-	out=$(python3 "$HARD" mdsyn "$a" "$b" 10.0.0.2 192.168.42.2 fd42::2) || {
+	out=$(pytool hardening mdsyn "$a" "$b" 10.0.0.2 192.168.42.2 fd42::2) || {
 		err "mdsyn failed: $out"
 		return 1
 	}

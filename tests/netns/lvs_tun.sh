@@ -35,10 +35,10 @@
 # --lookup both (the default) the client's SYN matches the entry by its
 # destination and the real server's SYN-ACK by its source.
 #
-# tests/lib/tunprobe.py serves the echo on the real server and watches the
-# client's link (SYN-ACK, ICMP), the real server's (the SYN inside IPIP,
-# the size of the IPIP packets) and the director's (answers that should
-# not pass there).  make demo runs this scenario and shows what it prints.
+# The probe (tests/lib/nettest) serves the echo on the real server and
+# watches the client's link (SYN-ACK, ICMP), the real server's (the SYN
+# inside IPIP, the size of the IPIP packets) and the director's (answers
+# that should not pass there).  make demo runs this scenario and shows what it prints.
 
 source "$(dirname "$0")/../lib/lib.sh"
 
@@ -90,29 +90,18 @@ setup() {
 	-a -t $VIP:8000 -r $RIP:8000 -i
 	EOF
 
-	coproc TUNPROBE { python3 "$PMTUFIX_TOP/tests/lib/tunprobe.py" \
-		"$c" veth0 "$s" veth0 "$d" veth0 2>&1; }
-	read -r -t 60 line <&"${TUNPROBE[0]}"
-	[ "$line" = ready ] || {
-		err "tunprobe did not start: $line"
-		return 1
-	}
+	probe_start --echo --reset "$c:veth0" "$s:veth0" "$d:veth0"
 }
 
 # request BYTES: one connection from the client to VIP:8000, BYTES echoed
-# back; sets T_STATUS and T_<key> for each key=value tunprobe.py answers.
+# back; sets T_STATUS and T_<key> from the probe's answer.
 request() {
-	local rest kv
-
-	echo "echo $VIP $1 $WAIT" >&"${TUNPROBE[1]}"
-	read -r -t 60 T_STATUS rest <&"${TUNPROBE[0]}" || {
-		err "tunprobe gave no answer"
-		return 1
-	}
-	for kv in $rest; do
-		printf -v "T_${kv%%=*}" '%s' "${kv#*=}"
-	done
-	echo "request of $1 bytes: $T_STATUS $rest"
+	probe_run "$WAIT" "$1" "$VIP" || return 1
+	probe_field "${PROBE_LINES[0]}" T_STATUS=status T_secs=secs \
+		T_echoed=echoed T_served=got T_synack=synack T_syn=syn \
+		T_plain=plain T_outer=tunmax T_tunsrc=tunsrc T_icmp=icmp \
+		T_icmpmtu=icmpmtu T_watched=watched
+	echo "request of $1 bytes: ${PROBE_LINES[0]}"
 }
 
 # The path the request took: into the director, wrapped in IPIP to the

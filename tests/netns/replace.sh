@@ -5,7 +5,7 @@
 # keep opening through the router.
 #
 #   client ($c) ---- router ($r) ---- server ($s)
-#   churn: one short    table t, replaced  serve-many
+#   churn: one short    table t, replaced  churn serve
 #   connection after    REPLACES times,
 #   another             alternating A and B
 #
@@ -36,15 +36,13 @@ test_replace_under_load() {
 	ip netns exec "$r" iptables -t mangle -A FORWARD -p tcp \
 		-j PMTUFIX --table-name t || return 1
 
-	ip netns exec "$s" python3 "$PMTUFIX_TOP/tests/lib/tcpx.py" \
-		serve-many 8000 &
+	pytool -n "$s" churn serve 8000 &
 	busywait 5000 listening "$s" 8000 || return 1
 	capture_start "$s" veth0 "$TMP/cap_s" "tcp[tcpflags] & tcp-syn != 0" ||
 		return 1
 	capture_start "$c" veth0 "$TMP/cap_c" "tcp[tcpflags] & tcp-syn != 0" ||
 		return 1
-	ip netns exec "$c" python3 "$PMTUFIX_TOP/tests/lib/tcpx.py" \
-		churn 10.0.2.2 8000 "$TMP/stop" >"$TMP/churn" &
+	pytool -n "$c" churn connect 10.0.2.2 8000 "$TMP/stop" >"$TMP/churn" &
 	local churn=$!
 
 	for i in $(seq "$REPLACES"); do

@@ -7,18 +7,18 @@
 #
 #   client ($c)            router ($r)                     server ($s)
 #   veth0 --------------- veth0           veth1 ---------- veth0
-#   pcap.py send          203.0.113.1/30  198.51.100.1/30  pcap.py capture
+#   pytool pcap send      203.0.113.1/30  198.51.100.1/30  pytool pcap capture
 #   (AF_PACKET, to the    default routes (v4 and v6) via   (AF_PACKET, no
 #   router's MAC)         veth1 to a static neighbour      addresses)
 #                         with the server's MAC
 #                         mangle FORWARD -p tcp
 #                         --tcp-flags SYN,RST SYN -j ...
 #
-# The packets are the SYN and SYN-ACK that tests/lib/pcap.py extracts from
+# The packets are the SYN and SYN-ACK that `pytool pcap' extracts from
 # the captures in $PMTUFIX_PCAPS (default ../shared/pcaps beside the
 # checkout, else their copy in tests/data/pcap-syns.stream), unwrapped
 # from their link layers and tunnels but otherwise byte for byte as
-# captured, plus the crafted ones of `pcap.py synth` (MSS at odd offsets,
+# captured, plus the crafted ones of `pcap synth` (MSS at odd offsets,
 # several MSS options, MSS after EOL, bad option lengths).  Their addresses
 # stay as they are: the default routes take any destination to the server
 # side.  Each packet follows a marker packet, so what came out is known
@@ -28,7 +28,7 @@
 # itself does: decrement the TTL, drop martians and bad IPv4 header
 # checksums), with -j TCPMSS --set-mss (1360 for IPv4, 1340 for IPv6), and
 # with -j PMTUFIX over a table whose only entries, 0.0.0.0/0 and ::/0, have
-# mtu 1400 (MSS = mtu - 40 for IPv4, mtu - 60 for IPv6).  `pcap.py explain`
+# mtu 1400 (MSS = mtu - 40 for IPv4, mtu - 60 for IPv6).  `pcap explain`
 # holds a model of each target: the output of each run must be what the
 # model makes of the no-rule output, and where TCPMSS and PMTUFIX differ
 # the difference must be one of these:
@@ -56,7 +56,6 @@
 source "$(dirname "$0")/../lib/lib.sh"
 
 PCAPS=${PMTUFIX_PCAPS:-$PMTUFIX_TOP/../shared/pcaps}
-TOOL=$PMTUFIX_TOP/tests/lib/pcap.py
 MTU=1400
 MSS4=$((MTU - 40))
 MSS6=$((MTU - 60))
@@ -98,23 +97,23 @@ setup() {
 replay() {
 	local out=$TMPDIR_T/$1.stream n pid
 
-	n=$(python3 "$TOOL" dump "$TMPDIR_T/sent.stream" | wc -l)
+	n=$(pytool pcap dump "$TMPDIR_T/sent.stream" | wc -l)
 	: >"$out.err"
-	ip netns exec "$s" python3 "$TOOL" capture veth0 120 -o "$out" \
+	pytool -n "$s" pcap capture veth0 120 -o "$out" \
 		--stop-mark "$n" 2>"$out.err" &
 	pid=$!
 	busywait 30000 grep -q ready "$out.err" || {
 		err "$1: capture did not start: $(cat "$out.err")"
 		return 1
 	}
-	ip netns exec "$c" python3 "$TOOL" send veth0 "$CMAC" "$RMAC" \
+	pytool -n "$c" pcap send veth0 "$CMAC" "$RMAC" \
 		"$TMPDIR_T/sent.stream" --marks $C_ADDR4,$NH4 || {
 		err "$1: sending failed"
 		kill $pid
 		return 1
 	}
 	wait $pid
-	info "$1: $(python3 "$TOOL" dump "$out" | wc -l) packets captured"
+	info "$1: $(pytool pcap dump "$out" | wc -l) packets captured"
 }
 
 rules_tcpmss() {
@@ -155,7 +154,7 @@ test_tcpmss() {
 	}
 	replay tcpmss || return 1
 	flush_rules
-	python3 "$TOOL" explain "$TMPDIR_T/sent.stream" \
+	pytool pcap explain "$TMPDIR_T/sent.stream" \
 		"$TMPDIR_T/plain.stream" "$TMPDIR_T/tcpmss.stream" \
 		--mss4 $MSS4 --mss6 $MSS6 >"$TMPDIR_T/tcpmss.txt"
 	local rc=$?
@@ -183,7 +182,7 @@ test_pmtufix() {
 		return 1
 	}
 	info "counters: $(cat "$TMPDIR_T/counters.json")"
-	python3 "$TOOL" explain "$TMPDIR_T/sent.stream" \
+	pytool pcap explain "$TMPDIR_T/sent.stream" \
 		"$TMPDIR_T/plain.stream" "$TMPDIR_T/tcpmss.stream" \
 		"$TMPDIR_T/pmtufix.stream" --mss4 $MSS4 --mss6 $MSS6 \
 		--counters "$TMPDIR_T/counters.json"
@@ -199,40 +198,8 @@ test_missing_ignore() {
 	}
 	rules_pmtufix ignore || return 1
 	replay ignore || return 1
-	python3 - "$TOOL" "$TMPDIR_T" <<-'EOF'
-	import importlib.util, sys
-	spec = importlib.util.spec_from_file_location("pcap", sys.argv[1])
-	pcap = importlib.util.module_from_spec(spec)
-	spec.loader.exec_module(pcap)
-	d = sys.argv[2]
-	n = len(pcap.read_stream(f"{d}/sent.stream"))
-	runs = {k: pcap.split_by_marks(pcap.read_stream(f"{d}/{k}.stream"), n, k)
-	        for k in ("plain", "pmtufix", "ignore")}
-
-	def has_mss(pkt):
-	    """False only for a whole TCP header whose options hold no MSS."""
-	    up = pcap.ip_upper(pkt)
-	    if not up or up[2] != 6 or len(pkt) < up[1] + 20:
-	        return True
-	    hdr = pkt[up[1]:up[1] + (pkt[up[1] + 12] >> 4) * 4]
-	    opts = pcap.walk_options(hdr) if len(hdr) >= 20 else None
-	    return opts is None or any(k == 2 for _, k, _ in opts)
-
-	kept = clamped = bad = 0
-	for i in range(n):
-	    plain, full, ign = runs["plain"][i], runs["pmtufix"][i], runs["ignore"][i]
-	    if plain and not has_mss(plain[0]):
-	        kept += 1
-	        want = plain
-	    else:
-	        clamped += 1
-	        want = full
-	    if ign != want:
-	        bad += 1
-	        print(f"packet {i}: not as expected with --missing-mss ignore")
-	print(f"{kept} packets without an MSS option left alone, {clamped} others as with insert")
-	sys.exit(1 if bad or not kept else 0)
-	EOF
+	pytool pcap ignored "$TMPDIR_T/sent.stream" "$TMPDIR_T/plain.stream" \
+		"$TMPDIR_T/pmtufix.stream" "$TMPDIR_T/ignore.stream"
 }
 
 TMPDIR_T=$(mktemp -d)
@@ -247,16 +214,16 @@ prepare() {
 	files=("$PCAPS"/*.pcap "$PCAPS"/*.pcapng)
 	shopt -u nullglob
 	if [ ${#files[@]} -gt 0 ]; then
-		python3 "$TOOL" stream -o "$TMPDIR_T/real.stream" "${files[@]}" ||
+		pytool pcap stream -o "$TMPDIR_T/real.stream" "${files[@]}" ||
 			return 1
 	else
 		cp "$PMTUFIX_TOP/tests/data/pcap-syns.stream" \
 			"$TMPDIR_T/real.stream" || return 1
 	fi
-	python3 "$TOOL" synth -o "$TMPDIR_T/synth.stream" &&
+	pytool pcap synth -o "$TMPDIR_T/synth.stream" &&
 	cat "$TMPDIR_T/real.stream" "$TMPDIR_T/synth.stream" \
 		>"$TMPDIR_T/sent.stream" &&
-	info "$(python3 "$TOOL" dump "$TMPDIR_T/sent.stream" | wc -l) packets"
+	info "$(pytool pcap dump "$TMPDIR_T/sent.stream" | wc -l) packets"
 }
 
 run_test "extract the SYNs of the captures" prepare

@@ -72,7 +72,6 @@
 
 source "$(dirname "$0")/../lib/lib.sh"
 
-UDPX="$PMTUFIX_TOP/tests/lib/udpx.py"
 FLOOD=100000
 RATE=100
 BURST=20
@@ -198,8 +197,8 @@ test_udp_tunnel() {
 
 	# Without PMTUFIX: the full-size datagrams vanish in the tunnel router
 	# and the client learns nothing.
-	out=$(ip netns exec "$c" python3 "$UDPX" pmtu "$c" "$s" --count 5 \
-		10.9.0.1 fd00:9::1) || { err "udpx pmtu failed: $out"; return 1; }
+	out=$(pytool -n "$c" toobig pmtu "$c" "$s" --count 5 \
+		10.9.0.1 fd00:9::1) || { err "toobig pmtu failed: $out"; return 1; }
 	route_mtus "$c" 10.9.0.1 fd00:9::1
 	while read -r line; do
 		json_read "$line"
@@ -229,9 +228,9 @@ test_udp_tunnel() {
 
 	# First without DF (IPv4): the tunnel router may fragment those, the
 	# rule lets them through.  Then with DF, as before.
-	out=$(ip netns exec "$c" python3 "$UDPX" pmtu "$c" "$s" --count 5 \
+	out=$(pytool -n "$c" toobig pmtu "$c" "$s" --count 5 \
 		--learn 10.9.0.1,dont 10.9.0.1 fd00:9::1) || {
-		err "udpx pmtu failed: $out"
+		err "toobig pmtu failed: $out"
 		return 1
 	}
 	route_mtus "$c" 10.9.0.1 fd00:9::1
@@ -329,12 +328,12 @@ test_repair() {
 
 	# 1500 and 0 are repaired, 1400 is smaller already, 10.7.0.0/24 and
 	# fd00:7::/64 have no entry.
-	out=$(ip netns exec "$c" python3 "$UDPX" repair "$c" "$s" veth0 \
+	out=$(pytool -n "$c" toobig repair "$c" "$s" veth0 \
 		10.8.0.1,1500 10.8.0.2,0 10.8.0.3,1400 10.7.0.1,1450 \
 		10.6.0.1,1500 \
 		fd00:8::1,1500 fd00:8::2,0 fd00:8::3,1400 fd00:7::1,1450 \
 		fd00:6::1,1500) || {
-		err "udpx repair failed: $out"
+		err "toobig repair failed: $out"
 		return 1
 	}
 	route_mtus "$c" "${!pmtu[@]}"
@@ -406,9 +405,9 @@ test_exempt() {
 	ip netns exec "$r" ip6tables -t mangle -A FORWARD \
 		-j PMTUFIX --table-name exempt --send-too-big || return 1
 
-	out=$(ip netns exec "$c" python3 "$UDPX" craft "$c" "$r" "$s" \
+	out=$(pytool -n "$c" toobig craft "$c" "$r" "$s" \
 		"${order[@]}") || {
-		err "udpx craft failed: $out"
+		err "toobig craft failed: $out"
 		return 1
 	}
 	while read -r line; do
@@ -470,9 +469,9 @@ test_flood() {
 		EOF
 	done
 
-	out=$(ip netns exec "$c" python3 "$UDPX" flood "$c" "$r" "$s" $FLOOD \
+	out=$(pytool -n "$c" toobig flood "$c" "$r" "$s" $FLOOD \
 		10.0.2.2,10.0.1.1 fd00:2::2,fd00:1::1) || {
-		err "udpx flood failed: $out"
+		err "toobig flood failed: $out"
 		return 1
 	}
 	saved[4]=$(ip netns exec "$r" iptables-save -c -t mangle)

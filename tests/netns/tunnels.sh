@@ -45,7 +45,7 @@
 #  17  wireguard6           4   wireguard6           (IPv6 underlay)
 #  18  esp-tunnel6          6   esp tunnel6 chacha20-poly1305
 #
-# All tunnels are measured together by one tests/lib/tunnelprobe.py (a
+# All tunnels are measured together by one probe (tests/lib/nettest, a
 # process costs up to a second and a half under emulation; and so all the
 # stalls share one timeout); then each tunnel's verdict is its own test:
 #
@@ -369,8 +369,8 @@ test_measure() {
 	[ "$HAVE_MPLS" = 1 ] ||
 		save mpls SKIP="the kernel has no mpls_router/mpls_iptunnel"
 	topology || return 1
-	tunnelprobe_start "$c" veth0 "$s" "$e" || return 1
-	tunnelprobe encap "$e" || return 1
+	probe_start --reset --port 8080 "$c:veth0" "$s" "$e" || return 1
+	probe_cmd encap "$e" || return 1
 
 	while read -r k name fam ifc outer fill layers; do
 		addrs+=("$(server_addr "$k" "$fam")")
@@ -384,12 +384,12 @@ test_measure() {
 	pid=$!
 
 	# Without PMTUFIX, and the plain path to $s as a control.
-	tunnelprobe_run $STALL_SECS $BYTES 10.0.3.2,ul,10.0.3.2 \
+	probe_run $STALL_SECS $BYTES 10.0.3.2,ul,10.0.3.2 \
 		"${targets[@]}" || return 1
-	save control STALL="${TP_LINES[0]}"
+	save control STALL="${PROBE_LINES[0]}"
 	for i in "${!names[@]}"; do
-		save "${names[i]}" STALL="${TP_LINES[i + 1]}"
-		read -r _ st _ <<<"${TP_LINES[i + 1]}"
+		save "${names[i]}" STALL="${PROBE_LINES[i + 1]}"
+		probe_field "${PROBE_LINES[i + 1]}" st=status
 		[ "$st" = stall ] && n=$((n + 1))
 	done
 	info "${#names[@]} tunnels; without PMTUFIX, $n transfers stalled" \
@@ -401,18 +401,18 @@ test_measure() {
 		-j PMTUFIX --table-name t || return 1
 	ip netns exec "$r" ip6tables -t mangle -A FORWARD -p tcp \
 		-j PMTUFIX --table-name t || return 1
-	tunnelprobe_run $CLAMP_SECS $BYTES "${targets[@]}" || return 1
+	probe_run $CLAMP_SECS $BYTES "${targets[@]}" || return 1
 	n=0
 	for i in "${!names[@]}"; do
-		save "${names[i]}" CLAMP="${TP_LINES[i]}"
-		read -r _ st _ <<<"${TP_LINES[i]}"
+		save "${names[i]}" CLAMP="${PROBE_LINES[i]}"
+		probe_field "${PROBE_LINES[i]}" st=status
 		[ "$st" = ok ] && n=$((n + 1))
 	done
 	info "with PMTUFIX, $n transfers of $BYTES bytes completed"
 
 	# The MTU the kernel enforces from the head, after the transfers.
-	tunnelprobe mtu "$h" "${addrs[@]}" || return 1
-	read -r -a mtus <<<"$TP_LINE"
+	probe_cmd mtu "$h" "${addrs[@]}" || return 1
+	read -r -a mtus <<<"$PROBE_LINE"
 	for i in "${!names[@]}"; do
 		save "${names[i]}" KMTU="${mtus[i]}"
 	done
@@ -421,8 +421,8 @@ test_measure() {
 	batch "$c" incident_lines c || return 1
 	batch "$s" incident_lines s || return 1
 	targets=("$INCIDENT4,ul,$INCIDENT4" "$INCIDENT6,ul,$INCIDENT6")
-	tunnelprobe_run $CLAMP_SECS $BYTES "${targets[@]}" || return 1
-	save incident NORULE4="${TP_LINES[0]}" NORULE6="${TP_LINES[1]}"
+	probe_run $CLAMP_SECS $BYTES "${targets[@]}" || return 1
+	save incident NORULE4="${PROBE_LINES[0]}" NORULE6="${PROBE_LINES[1]}"
 	printf '%s/32 %s\n%s/128 %s\n' "$INCIDENT4" "$INCIDENT_LAYERS" \
 		"$INCIDENT6" "$INCIDENT_LAYERS" |
 		ip netns exec "$c" pmtufix table load i - || return 1
@@ -430,17 +430,18 @@ test_measure() {
 		-j PMTUFIX --table-name i || return 1
 	ip netns exec "$c" ip6tables -t mangle -A OUTPUT -p tcp \
 		-j PMTUFIX --table-name i || return 1
-	tunnelprobe_run $CLAMP_SECS $BYTES "${targets[@]}" || return 1
-	save incident CLAMP4="${TP_LINES[0]}" CLAMP6="${TP_LINES[1]}"
-	tunnelprobe mtu "$c" "$INCIDENT4" "$INCIDENT6" || return 1
-	read -r -a mtus <<<"$TP_LINE"
+	probe_run $CLAMP_SECS $BYTES "${targets[@]}" || return 1
+	save incident CLAMP4="${PROBE_LINES[0]}" CLAMP6="${PROBE_LINES[1]}"
+	probe_cmd mtu "$c" "$INCIDENT4" "$INCIDENT6" || return 1
+	read -r -a mtus <<<"$PROBE_LINE"
 	save incident KMTU4="${mtus[0]}" KMTU6="${mtus[1]}"
 
 	wait $pid
 	while read -r name line; do
 		save "$name" EXPECT="$line"
 	done <"$RESULTS/expect"
-	cleanup_ns "$TPROBE_PID"
+	probe_stop
+	cleanup_ns
 }
 
 # loaded NAME: NAME's results; fails if there are none, or no expectations.
@@ -483,7 +484,7 @@ test_control() {
 		echo "$SKIP"
 		return $ksft_skip
 	fi
-	read -r _ st syn synack got inner outer frags lost <<<"$STALL"
+	probe_field "$STALL" st=status syn synack got inner outer frags lost
 	info "plain path, no rule: SYN MSS $syn, SYN-ACK MSS $synack;" \
 		"$got of $BYTES bytes ($st); packets up to $outer bytes on ul"
 	check_eq ok "$st" "the transfer on the plain path" || return 1
@@ -504,7 +505,7 @@ test_tunnel() {
 	[ "$IFACE" = pp ] && link=1492
 	info "pmtufix overhead $LAYERS: inner MTU $MTU, MSS $MSS (IPv$FAM)"
 
-	read -r _ st syn synack got inner outer frags lost <<<"$STALL"
+	probe_field "$STALL" st=status syn synack got inner outer frags lost
 	info "without PMTUFIX: SYN MSS $syn, SYN-ACK MSS $synack;" \
 		"$got of $BYTES bytes within ${STALL_SECS}s ($st)"
 	check_eq stall "$st" "without PMTUFIX, the transfer" ||
@@ -512,7 +513,7 @@ test_tunnel() {
 	check_eq "$PLAIN" "$syn" "without PMTUFIX, the SYN's MSS" ||
 		fails=$((fails + 1))
 
-	read -r _ st syn synack got inner outer frags lost <<<"$CLAMP"
+	probe_field "$CLAMP" st=status syn synack got inner outer frags lost
 	info "with PMTUFIX: SYN MSS $syn, SYN-ACK MSS $synack;" \
 		"$got of $BYTES bytes ($st)"
 	info "the wire: largest inner packet $inner; largest outer packet" \
@@ -549,14 +550,14 @@ incident_case() {
 
 	wanted "$fam"
 	info "IPv$fam: pmtufix overhead $INCIDENT_LAYERS: inner MTU $MTU, MSS $MSS"
-	read -r _ st syn synack got inner outer frags lost <<<"$2"
+	probe_field "$2" st=status syn synack got inner outer frags lost
 	info "IPv$fam without PMTUFIX: SYN MSS $syn at the server; $got of" \
 		"$BYTES bytes ($st); ESP packets up to $outer bytes"
 	check_eq "$PLAIN" "$syn" "IPv$fam without PMTUFIX, the SYN's MSS" ||
 		fails=$((fails + 1))
 	check_eq ok "$st" "IPv$fam without PMTUFIX, the transfer" ||
 		fails=$((fails + 1))
-	read -r _ st syn synack got inner outer frags lost <<<"$3"
+	probe_field "$3" st=status syn synack got inner outer frags lost
 	info "IPv$fam with the OUTPUT rule: SYN MSS $syn at the server; $got" \
 		"of $BYTES bytes ($st); ESP packets up to $outer bytes," \
 		"$frags fragments"

@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/lib/pcap.py against the real captures: how many SYN and SYN-ACK it
-# extracts from each, and what it says about the odd ones, as established
-# with `tcpdump -nn -v -r` (the notes say where pcap.py sees more than
-# tcpdump does).  Then the encapsulations the captures lack (VXLAN, ERSPAN
+# pytool pcap (tests/lib/nettest) against the real captures: how many SYN
+# and SYN-ACK it extracts from each, and what it says about the odd ones,
+# as established with `tcpdump -nn -v -r` (the notes say where it sees
+# more than tcpdump does).  Then the encapsulations the captures lack (VXLAN, ERSPAN
 # II/III, 6in4, SLL2, null/loopback, an MPLS pseudowire, pcapng), wrapped
 # here around a captured SYN and unwrapped again, and the stream and write
 # modes.  Runs on the host; needs python3 and jq, not the module.
@@ -14,7 +14,8 @@
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 pcaps=${1:-${PMTUFIX_PCAPS:-$top/../shared/pcaps}}
-tool=$top/tests/lib/pcap.py
+PMTUFIX_TOP=$top
+source "$top/tests/lib/lib.sh"
 checks=0
 failures=0
 
@@ -33,8 +34,8 @@ check() {
 	echo "not ok - $3: expected '$1', got '$2'"
 }
 
-python3 "$tool" list --json "$pcaps"/*.pcap >"$tmp/all.json" ||
-	check 0 $? "pcap.py list"
+pytool pcap list --json "$pcaps"/*.pcap >"$tmp/all.json" ||
+	check 0 $? "pcap list"
 
 # q JQ-FILTER: one line per result over all extracted packets.
 q() {
@@ -210,34 +211,35 @@ check "70.55.213.211 192.88.99.1" \
 
 # The list output, one line as documented.
 check "zeek__tcp_window-scale-range.pcap 1 4 S 1460 28 ok eth/ipv4 wscale=255" \
-	"$(python3 "$tool" list "$pcaps/zeek__tcp_window-scale-range.pcap" | sed -n 1p)" \
+	"$(pytool pcap list "$pcaps/zeek__tcp_window-scale-range.pcap" | sed -n 1p)" \
 	"list line"
 
 # Byte-exact: the IP packet as in the frame, Ethernet padding cut.
-python3 "$tool" stream -o "$tmp/syn.stream" "$pcaps/zeek__tcp_syn.pcap" \
+pytool pcap stream -o "$tmp/syn.stream" "$pcaps/zeek__tcp_syn.pcap" \
 	"$pcaps/sv__mac-eve-packet_test.pcap"
 check "zeek__tcp_syn.pcap#1 64 $(echo 4500 0040 df8e 4000 4006 6dd3 8d8e e405 \
 	c096 bb2b e9d0 0050 fe21 323a 0000 0000 b002 ffff 3bc0 0000 0204 05b4 \
 	0103 0304 0101 080a 164a dd20 0000 0000 0402 0000 | tr -d ' ')" \
-	"$(python3 "$tool" dump "$tmp/syn.stream" | sed -n 1p)" \
+	"$(pytool pcap dump "$tmp/syn.stream" | sed -n 1p)" \
 	"stream of tcp_syn.pcap, as tcpdump -xx shows it"
 check "sv__mac-eve-packet_test.pcap#1 40" \
-	"$(python3 "$tool" dump "$tmp/syn.stream" | sed -n 2p | cut -d' ' -f1,2)" \
+	"$(pytool pcap dump "$tmp/syn.stream" | sed -n 2p | cut -d' ' -f1,2)" \
 	"Ethernet padding cut"
 
-python3 "$tool" write --tcp-header --prefix 000578 "$tmp/w" \
+pytool pcap write --tcp-header --prefix 000578 "$tmp/w" \
 	"$pcaps/zeek__tcp_syn.pcap" "$pcaps/zeek__ipv4_fragmented-syn.pcap"
 check "47 27" "$(stat -c %s "$tmp/w/zeek__tcp_syn_1.bin") $(stat -c %s "$tmp/w/zeek__ipv4_fragmented-syn_1.bin")" \
 	"write --tcp-header sizes"
 
 # What the captures lack, wrapped around tcp_syn.pcap's SYN.
-out=$(PYTHONPATH=$top/tests/lib python3 - "$pcaps/zeek__tcp_syn.pcap" "$tmp/wrapped.pcapng" <<'EOF'
+out=$(PYTHONPATH=$top/tests/lib PYTHONDONTWRITEBYTECODE=1 python3 - \
+	"$pcaps/zeek__tcp_syn.pcap" "$tmp/wrapped.pcapng" <<'EOF'
 import struct
 import sys
 
-import pcap
+from nettest.decap import extract
 
-syn = pcap.extract(sys.argv[1])[0][2]
+syn = extract(sys.argv[1])[0][2]
 eth = bytes(6) + bytes.fromhex("020000000001")
 inner = eth + b"\x08\x00" + syn
 
@@ -296,7 +298,7 @@ for lt, f, _ in frames:
 with open(sys.argv[2], "wb") as out:
     out.write(b"".join(blocks))
 
-got = pcap.extract(sys.argv[2])
+got = extract(sys.argv[2])
 want = [(i + 1, w) for i, (_, _, w) in enumerate(frames) if w]
 for (n, w), (gn, layers, p) in zip(want, got):
     if gn != n or "/".join(layers) != w or p != syn:

@@ -1,12 +1,11 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Traffic and netlink clients for tests/netns/hardening.sh.
 
-As in udpx.py, one process does the work of a test, moving between
+As in toobig, one process does the work of a test, moving between
 namespaces with setns(2) (a socket stays in the namespace it was created
 in).  Each command prints one JSON object per line.
 
-  hardening.py stall NS
+  hardening stall NS
       a NETLINK_GENERIC socket in NS asks nlctrl to resolve the "pmtufix"
       family again and again, 10 ms apart, recording each round trip;
       prints "ready" once the first has been answered, then reads one line
@@ -15,7 +14,7 @@ in).  Each command prints one JSON object per line.
       between T0 and T1), worst_ms (the longest of those), worst_at_ms
       (when it was sent, from T0), median_ms.
 
-  hardening.py dumpintr NS COUNT
+  hardening dumpintr NS COUNT
       creates COUNT tables in NS, then for each of the dumps of every
       table (TABLE_GET, STATS_GET): starts the dump on a socket that
       receives into 4096 bytes (so the dump comes in several parts),
@@ -24,7 +23,7 @@ in).  Each command prints one JSON object per line.
       tables (as many as the dump named), intr_parts (the parts, counted
       from 1, that carry NLM_F_DUMP_INTR).
 
-  hardening.py fair A_NS B_NS ROUTER_NS A_RIF B_RIF SECONDS DST...
+  hardening fair A_NS B_NS ROUTER_NS A_RIF B_RIF SECONDS DST...
       from veth0 of A_NS, 1500-byte UDP datagrams (DF for IPv4) to each
       DST in turn, as fast as an AF_PACKET socket sends them, for SECONDS,
       to the router's interface A_RIF; meanwhile, from veth0 of B_NS to
@@ -35,14 +34,14 @@ in).  Each command prints one JSON object per line.
       (B's datagrams a too-big message quoted), b_mtus, a_drops, b_drops
       (capture drops).
 
-  hardening.py frag6 CLIENT_NS ROUTER_NS SERVER_NS DST
+  hardening frag6 CLIENT_NS ROUTER_NS SERVER_NS DST
       one IPv6 fragment that is not the first (offset 1480, next header
       TCP) from veth0 of CLIENT_NS to veth0 of ROUTER_NS; what arrives on
       veth0 of SERVER_NS is captured.  Keys: dst, forwarded, same (the
       packet as sent but for the hop limit, one less), hlim_sent,
       hlim_seen.
 
-  hardening.py swap CLIENT_NS ROUTER_NS TABLE COUNT CHANGES DST
+  hardening swap CLIENT_NS ROUTER_NS TABLE COUNT CHANGES DST
       TCP SYNs to DST from veth0 of CLIENT_NS to veth0 of ROUTER_NS, as
       fast as an AF_PACKET socket sends them, while a thread on the other
       CPU adds 10.99.0.0/24 to TABLE of ROUTER_NS and deletes it again,
@@ -50,7 +49,7 @@ in).  Each command prints one JSON object per line.
       table changed at least CHANGES times (or a minute passed).  Keys:
       sent, elapsed, pps, changes (table changes made while sending).
 
-  hardening.py mdsyn A_NS B_NS PEER ADDR...
+  hardening mdsyn A_NS B_NS PEER ADDR...
       a TCP connection attempt from A_NS to each ADDR (port 8000), given
       up once its SYN has arrived in B_NS (before any retransmission); raw
       sockets in B_NS see what is delivered there.  Then an echo request
@@ -68,40 +67,20 @@ import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from genl import (CTRL_ATTR_FAMILY_NAME, CTRL_CMD_GETFAMILY,  # noqa: E402
-                  NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_DONE,
-                  NLMSG_ERROR, Genl, attr, get_str, nest, parse_attrs, strz,
-                  u8, u16, u32, uapi)
-from nsprobe import enter, mss_of  # noqa: E402
-from udpx import (ETH_P_IP, ETH_P_IPV6, PACKET_QDISC_BYPASS,  # noqa: E402
-                  SOL_PACKET, capture, capture_drops, family_of, fold, frames,
-                  hwaddr, icmp_of, ip4_header, ip6_header, ping,
-                  too_big_of, udp_packet)
+from . import tool
+from .capture import (capture, drops, eth, frames, hwaddr, packet_tx,
+                      source_of, toward_router)
+from .craft import syn4, udp_packet
+from .genl import (CTRL_ATTR_FAMILY_NAME, CTRL_CMD_GETFAMILY, NLM_F_DUMP,
+                   NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR,
+                   Genl, attr, get_str, nest, parse_attrs, strz, u8, u16, u32,
+                   uapi)
+from .inet import (ETH_P_IPV6, family_of, icmp_of, ip6_header, mss_of,
+                   too_big_of)
+from .ns import enter
+from .toobig import ping
 
 P = uapi()
-
-
-def source_of(dst):
-    """The address this namespace sends from toward dst."""
-    u = socket.socket(family_of(dst), socket.SOCK_DGRAM)
-    u.connect((dst, 9))
-    src = u.getsockname()[0]
-    u.close()
-    return src
-
-
-def packet_tx(ifname):
-    """An AF_PACKET socket that sends whole frames on ifname."""
-    tx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-    tx.bind((ifname, 0))
-    tx.setsockopt(SOL_PACKET, PACKET_QDISC_BYPASS, 1)
-    return tx
-
-
-def eth(dmac, tx, dst):
-    etype = ETH_P_IPV6 if ":" in dst else ETH_P_IP
-    return dmac + tx.getsockname()[4] + struct.pack("!H", etype)
 
 
 def pin(cpu):
@@ -263,20 +242,15 @@ def cmd_fair(args):
                   "a_mtus": "/".join(map(str, sorted(r["a_mtus"]))),
                   "b_answered": len(r["b_answered"]),
                   "b_mtus": "/".join(map(str, sorted(r["b_mtus"]))),
-                  "a_drops": capture_drops(a_cap),
-                  "b_drops": capture_drops(b_cap)})
+                  "a_drops": drops(a_cap),
+                  "b_drops": drops(b_cap)})
         print(json.dumps(r), flush=True)
     return 0
 
 
 def cmd_frag6(args):
     cns, rns, sns, dst = args
-    enter(rns)
-    rmac = hwaddr("veth0")
-    enter(sns)
-    cap = capture("veth0")
-    enter(cns)
-    tx = packet_tx("veth0")
+    rmac, tx, cap = toward_router(cns, rns, sns)
     ident = 0x5EED0001
     payload = bytes((i * 7) & 0xFF for i in range(64))
     # Offset 185 (x 8 = 1480 bytes), no more fragments, next header TCP.
@@ -298,17 +272,6 @@ def cmd_frag6(args):
             got[7] == pkt[7] - 1
     print(json.dumps(res), flush=True)
     return 0
-
-
-def syn4(src, dst, sport, dport):
-    """An IPv4 TCP SYN with an MSS option of 1460 and right checksums."""
-    tcp = struct.pack("!HHIIBBHHH", sport, dport, 0x01020304, 0, 6 << 4,
-                      0x02, 64240, 0, 0) + b"\x02\x04\x05\xb4"
-    pseudo = socket.inet_pton(socket.AF_INET, src) + \
-        socket.inet_pton(socket.AF_INET, dst) + struct.pack("!BBH", 0, 6,
-                                                             len(tcp))
-    tcp = tcp[:16] + struct.pack("!H", fold(pseudo + tcp)) + tcp[18:]
-    return ip4_header(src, dst, 20 + len(tcp), 6) + tcp
 
 
 def entry4(prefix, mtu=None):
@@ -403,14 +366,7 @@ def cmd_mdsyn(args):
     return 0
 
 
-def main(argv):
-    cmds = {"stall": cmd_stall, "dumpintr": cmd_dumpintr, "fair": cmd_fair,
-            "frag6": cmd_frag6, "swap": cmd_swap, "mdsyn": cmd_mdsyn}
-    if len(argv) < 2 or argv[1] not in cmds:
-        print(__doc__, file=sys.stderr)
-        return 2
-    return cmds[argv[1]](argv[2:])
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    tool.run(__doc__, {"stall": cmd_stall, "dumpintr": cmd_dumpintr,
+                       "fair": cmd_fair, "frag6": cmd_frag6, "swap": cmd_swap,
+                       "mdsyn": cmd_mdsyn})

@@ -1,9 +1,8 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """A small generic netlink client for the scenarios that talk to the module
 (or to nlctrl) directly, with nothing but the standard library.
 
-    from genl import Genl, attr, get_str, strz, uapi
+    from nettest.genl import Genl, attr, get_str, strz, uapi
 
     P = uapi()              # the numbers of include/uapi/linux/pmtufix.h
     g = Genl("pmtufix")     # a socket in the current network namespace
@@ -45,7 +44,7 @@ CTRL_ATTR_FAMILY_ID = 1
 CTRL_ATTR_FAMILY_NAME = 2
 
 HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                      "../../include/uapi/linux/pmtufix.h")
+                      "../../../include/uapi/linux/pmtufix.h")
 
 
 def uapi(path=HEADER):
@@ -201,23 +200,10 @@ class Genl:
                 text = tlvs[NLMSGERR_ATTR_MSG].rstrip(b"\0").decode()
         raise NetlinkError(err, text)
 
-    def request(self, cmd, attrs=b"", family=None):
-        """A request and its replies, [(genl header, {type: payload})];
-        raises NetlinkError when refused."""
-        seq = self.send(cmd, attrs, family=family)
-        out = []
-        while True:
-            for mtype, mflags, mseq, payload in self.recv():
-                if mseq != seq:
-                    continue
-                if mtype == NLMSG_ERROR:
-                    self.error_of(mflags, payload)
-                    return out
-                out.append((payload[:4], parse_attrs(payload[4:])))
-
-    def dump(self, cmd, attrs=b""):
-        """Every message of a dump, [(genl header, {type: payload})]."""
-        seq = self.send(cmd, attrs, flags=NLM_F_REQUEST | NLM_F_DUMP)
+    def replies(self, seq):
+        """The replies to request seq up to its end (the ack, an error or
+        NLMSG_DONE), [(genl header, {type: payload})]; raises NetlinkError
+        when refused."""
         out = []
         while True:
             for mtype, mflags, mseq, payload in self.recv():
@@ -229,3 +215,13 @@ class Genl:
                     self.error_of(mflags, payload)
                     return out
                 out.append((payload[:4], parse_attrs(payload[4:])))
+
+    def request(self, cmd, attrs=b"", family=None):
+        """A request and its replies, [(genl header, {type: payload})];
+        raises NetlinkError when refused."""
+        return self.replies(self.send(cmd, attrs, family=family))
+
+    def dump(self, cmd, attrs=b""):
+        """Every message of a dump, [(genl header, {type: payload})]."""
+        return self.replies(self.send(cmd, attrs,
+                                      flags=NLM_F_REQUEST | NLM_F_DUMP))

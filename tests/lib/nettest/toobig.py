@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """UDP, ICMP too-big messages and floods for tests/netns/too_big.sh.
 
@@ -7,7 +6,7 @@ setns(2) (a socket stays in the namespace it was created in): process
 start-up is what costs most under emulation.  Each command prints one JSON
 object per address or case, on one line.
 
-  udpx.py pmtu CLIENT_NS SERVER_NS [--count N] [--size BYTES] [--learn]
+  toobig pmtu CLIENT_NS SERVER_NS [--count N] [--size BYTES] [--learn]
                ADDR[,dont]...
       a UDP receiver on ADDR (port 4000) in SERVER_NS; in CLIENT_NS a
       connected UDP socket with IP_PMTUDISC_DO / IPV6_PMTUDISC_DO (with
@@ -19,7 +18,7 @@ object per address or case, on one line.
       emsgsize, small_sent, mtu_after, learned_size, learned_sent, and
       what SERVER_NS received: big_recv, small_recv, learned_recv.
 
-  udpx.py repair CLIENT_NS FAR_NS IFACE DST,MTU...
+  toobig repair CLIENT_NS FAR_NS IFACE DST,MTU...
       for each case, a UDP socket in CLIENT_NS connected to DST (port 9)
       and, from FAR_NS, an ICMP fragmentation-needed (IPv4) or ICMPv6
       packet-too-big sent to the client, with MTU in its MTU field, quoting
@@ -29,7 +28,7 @@ object per address or case, on one line.
       (the ICMP message is as sent but for the MTU field and the checksum),
       ip_mtu (the socket's path MTU afterwards).
 
-  udpx.py flood CLIENT_NS ROUTER_NS SERVER_NS COUNT DST,ROUTER...
+  toobig flood CLIENT_NS ROUTER_NS SERVER_NS COUNT DST,ROUTER...
       for each DST, COUNT frames of 1500-byte UDP datagrams (DF for IPv4)
       to DST port 9, built once and sent through an AF_PACKET socket on
       veth0 of CLIENT_NS to veth0 of ROUTER_NS, with a small datagram to
@@ -44,8 +43,8 @@ object per address or case, on one line.
       probes_sent, probes_recv, tcp_before_ms, tcp_after_ms, ping_ms (null
       on failure).
 
-  udpx.py craft CLIENT_NS ROUTER_NS SERVER_NS KIND,DST,SIZE...
-      each packet (see crafted() for the kinds) sent from veth0 of
+  toobig craft CLIENT_NS ROUTER_NS SERVER_NS KIND,DST,SIZE...
+      each packet (see craft.crafted() for the kinds) sent from veth0 of
       CLIENT_NS to veth0 of ROUTER_NS through an AF_PACKET socket, 20 ms
       apart; what arrives on veth0 of SERVER_NS and the too-big messages
       that come back to the client are captured.  Keys: case (as given),
@@ -53,28 +52,21 @@ object per address or case, on one line.
       too-big message quoting it, or null).
 """
 import errno
-import fcntl
 import json
 import math
 import os
-import select
 import socket
 import struct
-import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nsprobe import csum, enter  # noqa: E402
+from . import tool
+from .capture import (SO_RCVBUFFORCE, capture, drops, eth, frames, hwaddr,
+                      packet_tx, source_of, toward_router)
+from .craft import crafted, udp_packet
+from .inet import (ETH_P_IP, ETH_P_IPV6, checksum, family_of, icmp_csum_ok,
+                   icmp_of, too_big_of)
+from .ns import enter
 
-ETH_P_ALL = 0x0003
-ETH_P_IP = 0x0800
-ETH_P_IPV6 = 0x86DD
-SOL_PACKET = 263
-PACKET_STATISTICS = 6
-PACKET_QDISC_BYPASS = 20
-PACKET_IGNORE_OUTGOING = 23
-SO_RCVBUFFORCE = 33
-SIOCGIFHWADDR = 0x8927
 IP_MTU_DISCOVER = 10
 IP_PMTUDISC_DONT = 0
 IP_PMTUDISC_DO = 2
@@ -85,167 +77,6 @@ IPV6_MTU = 24
 
 PMTU_PORT = 4000
 TIMEOUT = 5.0
-
-
-
-
-def family_of(addr):
-    return socket.AF_INET6 if ":" in addr else socket.AF_INET
-
-
-def fold(data):
-    return 0xFFFF - csum(data)
-
-
-def ip4_header(src, dst, total, proto, ttl=64, ident=0x1234, frag=0x4000):
-    """An IPv4 header; frag is the flags and offset word (DF by default)."""
-    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, total, ident, frag, ttl,
-                      proto, 0, socket.inet_pton(socket.AF_INET, src),
-                      socket.inet_pton(socket.AF_INET, dst))
-    return hdr[:10] + struct.pack("!H", fold(hdr)) + hdr[12:]
-
-
-def ip6_header(src, dst, plen, nexthdr, hlim=64, flow=0):
-    return struct.pack("!IHBB16s16s", 6 << 28 | flow, plen, nexthdr, hlim,
-                       socket.inet_pton(socket.AF_INET6, src),
-                       socket.inet_pton(socket.AF_INET6, dst))
-
-
-def pseudo6(src, dst, length, proto):
-    return (socket.inet_pton(socket.AF_INET6, src) +
-            socket.inet_pton(socket.AF_INET6, dst) +
-            struct.pack("!IxxxB", length, proto))
-
-
-def crafted(kind, src, dst, size, tag):
-    """A packet of size bytes from src to dst, told apart by tag (the IPv4
-    identification, the IPv6 flow label).  Kinds: udp (DF for IPv4), nodf
-    (IPv4 UDP without DF), echo (ICMP echo request, DF), icmperr (ICMP
-    port unreachable, DF), frag (the first fragment of a UDP datagram,
-    with DF for IPv4)."""
-    body = bytes(i & 0xFF for i in range(size))
-    if ":" not in dst:
-        frag = {"nodf": 0, "frag": 0x6000}.get(kind, 0x4000)
-        plen = size - 20
-        if kind in ("udp", "nodf", "frag"):
-            proto = 17
-            pl = struct.pack("!HHHH", 40000, 9, plen + 1000 * (kind == "frag"),
-                             0) + body[:plen - 8]
-        else:
-            proto = 1
-            pl = struct.pack("!BBHI", 8 if kind == "echo" else 3,
-                             0 if kind == "echo" else 3, 0, tag) + \
-                body[:plen - 8]
-            pl = pl[:2] + struct.pack("!H", fold(pl)) + pl[4:]
-        return ip4_header(src, dst, size, proto, ident=tag, frag=frag) + pl
-    plen = size - 40
-    if kind == "frag":
-        ulen = plen - 8
-        uh = struct.pack("!HHHH", 40000, 9, ulen + 1000, 0)
-        pl = struct.pack("!BBHI", 17, 0, 1, tag) + uh + body[:ulen - 8]
-        return ip6_header(src, dst, plen, 44, flow=tag) + pl
-    if kind == "udp":
-        uh = struct.pack("!HHHH", 40000, 9, plen, 0)
-        pl = uh + body[:plen - 8]
-        proto = 17
-        c = 6
-    else:
-        pl = struct.pack("!BBHI", 128 if kind == "echo" else 1,
-                         0 if kind == "echo" else 4, 0, tag) + body[:plen - 8]
-        proto = 58
-        c = 2
-    csum_ = fold(pseudo6(src, dst, plen, proto) + pl) or 0xFFFF
-    pl = pl[:c] + struct.pack("!H", csum_) + pl[c + 2:]
-    return ip6_header(src, dst, plen, proto, flow=tag) + pl
-
-
-def udp_packet(src, dst, sport, dport, total, ttl=64):
-    """A whole IPv4 (DF) or IPv6 UDP packet of total bytes."""
-    if ":" in dst:
-        ulen = total - 40
-        body = bytes(i & 0xFF for i in range(ulen - 8))
-        uh = struct.pack("!HHHH", sport, dport, ulen, 0)
-        c = fold(pseudo6(src, dst, ulen, 17) + uh + body) or 0xFFFF
-        uh = struct.pack("!HHHH", sport, dport, ulen, c)
-        return ip6_header(src, dst, ulen, 17, ttl) + uh + body
-    ulen = total - 20
-    body = bytes(i & 0xFF for i in range(ulen - 8))
-    uh = struct.pack("!HHHH", sport, dport, ulen, 0)
-    return ip4_header(src, dst, total, 17, ttl) + uh + body
-
-
-def icmp_of(frame):
-    """(family, src, dst, icmp message) of an ICMP or ICMPv6 frame."""
-    if len(frame) < 14:
-        return None
-    ethertype = struct.unpack("!H", frame[12:14])[0]
-    pkt = frame[14:]
-    if ethertype == ETH_P_IP and len(pkt) >= 20 and pkt[9] == 1:
-        ihl = (pkt[0] & 0xF) * 4
-        total = struct.unpack("!H", pkt[2:4])[0]
-        return (4, socket.inet_ntop(socket.AF_INET, pkt[12:16]),
-                socket.inet_ntop(socket.AF_INET, pkt[16:20]),
-                pkt[ihl:total])
-    if ethertype == ETH_P_IPV6 and len(pkt) >= 40 and pkt[6] == 58:
-        plen = struct.unpack("!H", pkt[4:6])[0]
-        return (6, socket.inet_ntop(socket.AF_INET6, pkt[8:24]),
-                socket.inet_ntop(socket.AF_INET6, pkt[24:40]),
-                pkt[40:40 + plen])
-    return None
-
-
-def icmp_csum_ok(fam, src, dst, msg):
-    if fam == 4:
-        return csum(msg) == 0xFFFF
-    return csum(pseudo6(src, dst, len(msg), 58) + msg) == 0xFFFF
-
-
-def too_big_of(fam, msg):
-    """(MTU field, quoted destination) of a too-big message, or None."""
-    if fam == 4 and len(msg) >= 28 and msg[0] == 3 and msg[1] == 4:
-        return (struct.unpack("!H", msg[6:8])[0],
-                socket.inet_ntop(socket.AF_INET, msg[24:28]))
-    if fam == 6 and len(msg) >= 48 and msg[0] == 2 and msg[1] == 0:
-        return (struct.unpack("!I", msg[4:8])[0],
-                socket.inet_ntop(socket.AF_INET6, msg[32:48]))
-    return None
-
-
-def capture(ifname):
-    """An AF_PACKET socket for what arrives on ifname (this namespace)."""
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
-                      socket.htons(ETH_P_ALL))
-    s.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20)
-    s.setsockopt(SOL_PACKET, PACKET_IGNORE_OUTGOING, 1)
-    s.bind((ifname, 0))
-    s.setblocking(False)
-    return s
-
-
-def capture_drops(s):
-    _, drops = struct.unpack("II", s.getsockopt(SOL_PACKET,
-                                                PACKET_STATISTICS, 8))
-    return drops
-
-
-def frames(s, quiet, limit=TIMEOUT, done=None):
-    """Frames (or datagrams) from s until none came for quiet seconds and
-    done() says all that was expected is there, or limit seconds passed."""
-    end = time.monotonic() + limit
-    while True:
-        now = time.monotonic()
-        if now >= end:
-            return
-        r, _, _ = select.select([s], [], [], min(quiet, end - now))
-        if not r:
-            if done is None or done():
-                return
-            continue
-        while True:
-            try:
-                yield s.recv(65535)
-            except BlockingIOError:
-                break
 
 
 def mtu_opt(fam):
@@ -378,7 +209,7 @@ def cmd_repair(args):
         else:
             raw = socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_ICMP)
             msg = struct.pack("!BBHHH", 3, 4, 0, 0, mtu) + quote
-            msg = msg[:2] + struct.pack("!H", fold(msg)) + msg[4:]
+            msg = msg[:2] + struct.pack("!H", checksum(msg)) + msg[4:]
         raw.sendto(msg, (src, 0))
         raw.close()
         sent.append({"dst": dst, "sent_mtu": mtu, "msg": msg, "sock": u,
@@ -407,16 +238,6 @@ def cmd_repair(args):
                           "ip_mtu": s["sock"].getsockopt(
                               *mtu_opt(s["fam"]))}), flush=True)
     return 0
-
-
-def hwaddr(ifname):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        info = fcntl.ioctl(s.fileno(), SIOCGIFHWADDR,
-                           struct.pack("256s", ifname.encode()))
-    finally:
-        s.close()
-    return info[18:24]
 
 
 def tcp_probe(cns, sns, dst, port):
@@ -466,7 +287,7 @@ def ping(cns, addr):
     ident = os.getpid() & 0xFFFF
     msg = struct.pack("!BBHHH", req, 0, 0, ident, 1) + b"pmtufix"
     if fam == socket.AF_INET:
-        msg = msg[:2] + struct.pack("!H", fold(msg)) + msg[4:]
+        msg = msg[:2] + struct.pack("!H", checksum(msg)) + msg[4:]
     start = time.monotonic()
     s.sendto(msg, (addr, 0))
     s.settimeout(0.2)
@@ -499,19 +320,13 @@ def cmd_flood(args):
         probe.bind((dst, 7))
         probe.setblocking(False)
         enter(cns)
-        u = socket.socket(fam, socket.SOCK_DGRAM)
-        u.connect((dst, 9))
-        src = u.getsockname()[0]
-        u.close()
+        src = source_of(dst)
         res = {"dst": dst, "tcp_before_ms": tcp_probe(cns, sns, dst, 8)}
         enter(cns)
-        tx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-        tx.bind(("veth0", ETH_P_IP if fam == socket.AF_INET else ETH_P_IPV6))
-        tx.setsockopt(SOL_PACKET, PACKET_QDISC_BYPASS, 1)
-        eth = rmac + tx.getsockname()[4] + struct.pack(
-            "!H", ETH_P_IP if fam == socket.AF_INET else ETH_P_IPV6)
-        big = eth + udp_packet(src, dst, 40000, 9, 1500)
-        small = eth + udp_packet(src, dst, 40000, 7, 100)
+        tx = packet_tx("veth0")
+        hdr = eth(rmac, tx, dst)
+        big = hdr + udp_packet(src, dst, 40000, 9, 1500)
+        small = hdr + udp_packet(src, dst, 40000, 7, 100)
         cap = capture("veth0")
         send = tx.send
         probes = 0
@@ -537,7 +352,7 @@ def cmd_flood(args):
             got[0] += 1
         res.update({"icmp": icmp,
                     "icmp_mtus": "/".join(map(str, sorted(mtus))),
-                    "capture_drops": capture_drops(cap),
+                    "capture_drops": drops(cap),
                     "probes_sent": probes, "probes_recv": got[0]})
         res["tcp_after_ms"] = tcp_probe(cns, sns, dst, 8)
         res["ping_ms"] = ping(cns, router)
@@ -557,27 +372,14 @@ def tag_of(pkt):
 
 def cmd_craft(args):
     cns, rns, sns, cases = args[0], args[1], args[2], args[3:]
-    enter(rns)
-    rmac = hwaddr("veth0")
-    enter(sns)
-    cap_s = capture("veth0")
-    enter(cns)
+    rmac, tx, cap_s = toward_router(cns, rns, sns, bypass=False)
     cap_c = capture("veth0")
-    tx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-    tx.bind(("veth0", 0))
-    cmac = tx.getsockname()[4]
     res = {}
     for n, case in enumerate(cases, 1):
         kind, dst, size = case.split(",")
-        fam = family_of(dst)
-        u = socket.socket(fam, socket.SOCK_DGRAM)
-        u.connect((dst, 9))
-        src = u.getsockname()[0]
-        u.close()
-        ethertype = ETH_P_IPV6 if fam == socket.AF_INET6 else ETH_P_IP
         tag = 0x5000 + n
-        tx.send(rmac + cmac + struct.pack("!H", ethertype) +
-                crafted(kind, src, dst, int(size), tag))
+        tx.send(eth(rmac, tx, dst) +
+                crafted(kind, source_of(dst), dst, int(size), tag))
         res[tag] = {"case": case, "forwarded": False, "too_big": None}
         time.sleep(0.02)
     for frame in frames(cap_s, 0.5):
@@ -598,14 +400,6 @@ def cmd_craft(args):
     return 0
 
 
-def main(argv):
-    cmds = {"pmtu": cmd_pmtu, "repair": cmd_repair, "flood": cmd_flood,
-            "craft": cmd_craft}
-    if len(argv) < 2 or argv[1] not in cmds:
-        print(__doc__, file=sys.stderr)
-        return 2
-    return cmds[argv[1]](argv[2:])
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    tool.run(__doc__, {"pmtu": cmd_pmtu, "repair": cmd_repair,
+                       "flood": cmd_flood, "craft": cmd_craft})
