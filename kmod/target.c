@@ -526,6 +526,35 @@ static void pmtufix_repair6(struct sk_buff *skb, struct pmtufix_table *t,
 			       ntohl(q->icmp.icmp6_mtu));
 }
 
+/*
+ * Path-MTU signalling, the same for both families: @refusable is a packet
+ * that may not be fragmented and is no ICMP error, @too_big a too-big
+ * message.  Returns true when it is done with the packet: refused (with
+ * *@verdict set) or repaired.
+ */
+static bool pmtufix_signal(struct sk_buff *skb,
+			   const struct xt_action_param *par,
+			   struct pmtufix_pkt *pkt, bool refusable,
+			   u16 frag_max_size, bool too_big,
+			   unsigned int *verdict)
+{
+	const struct xt_pmtufix_info *info = par->targinfo;
+	struct pmtufix_table *t = info->priv;
+
+	if (refusable && pmtufix_may_refuse(par) &&
+	    pmtufix_too_big(skb, t, pkt, frag_max_size)) {
+		*verdict = NF_DROP_ERR(-EMSGSIZE);
+		return true;
+	}
+	if (!too_big || !(info->flags & XT_PMTUFIX_F_REPAIR_ICMP))
+		return false;
+	if (pkt->family == PMTUFIX_IPV4)
+		pmtufix_repair4(skb, t, pkt);
+	else
+		pmtufix_repair6(skb, t, pkt);
+	return true;
+}
+
 static unsigned int pmtufix_tg4(struct sk_buff *skb,
 				const struct xt_action_param *par)
 {
@@ -542,25 +571,18 @@ static unsigned int pmtufix_tg4(struct sk_buff *skb,
 	};
 	unsigned int verdict = XT_CONTINUE;
 	int icmp_type = -1;
+	bool refusable;
 	__be16 newlen;
 	int grown;
 
 	if (iph->protocol == IPPROTO_ICMP && !ip_is_fragment(iph))
 		icmp_type = pmtufix_icmp_type(skb, pkt.thoff);
-
-	if (pmtufix_may_refuse(par) && iph->frag_off & htons(IP_DF) && !ip_is_fragment(iph) &&
-	    !(iph->protocol == IPPROTO_ICMP &&
-	      (icmp_type < 0 || icmp_is_err(icmp_type))) &&
-	    pmtufix_too_big(skb, t, &pkt, IPCB(skb)->frag_max_size)) {
-		verdict = NF_DROP_ERR(-EMSGSIZE);
+	refusable = iph->frag_off & htons(IP_DF) && !ip_is_fragment(iph) &&
+		    !(iph->protocol == IPPROTO_ICMP &&
+		      (icmp_type < 0 || icmp_is_err(icmp_type)));
+	if (pmtufix_signal(skb, par, &pkt, refusable, IPCB(skb)->frag_max_size,
+			   icmp_type == ICMP_DEST_UNREACH, &verdict))
 		goto out;
-	}
-
-	if (icmp_type == ICMP_DEST_UNREACH &&
-	    info->flags & XT_PMTUFIX_F_REPAIR_ICMP) {
-		pmtufix_repair4(skb, t, &pkt);
-		goto out;
-	}
 	if (iph->protocol != IPPROTO_TCP)
 		goto out;
 	if (par->fragoff) {
@@ -605,6 +627,7 @@ static unsigned int pmtufix_tg6(struct sk_buff *skb,
 	unsigned int verdict = XT_CONTINUE;
 	u8 nexthdr = ip6h->nexthdr;
 	int thoff, grown, icmp_type = -1;
+	bool refusable;
 
 	thoff = ipv6_skip_exthdr(skb, sizeof(*ip6h), &nexthdr, &frag_off);
 	if (thoff < 0)
@@ -618,20 +641,12 @@ static unsigned int pmtufix_tg6(struct sk_buff *skb,
 	}
 	if (nexthdr == IPPROTO_ICMPV6 && !frag_off)
 		icmp_type = pmtufix_icmp_type(skb, thoff);
-
-	if (pmtufix_may_refuse(par) && !frag_off &&
-	    !(nexthdr == IPPROTO_ICMPV6 &&
-	      (icmp_type < 0 || icmpv6_is_err(icmp_type))) &&
-	    pmtufix_too_big(skb, t, &pkt, IP6CB(skb)->frag_max_size)) {
-		verdict = NF_DROP_ERR(-EMSGSIZE);
+	refusable = !frag_off &&
+		    !(nexthdr == IPPROTO_ICMPV6 &&
+		      (icmp_type < 0 || icmpv6_is_err(icmp_type)));
+	if (pmtufix_signal(skb, par, &pkt, refusable, IP6CB(skb)->frag_max_size,
+			   icmp_type == ICMPV6_PKT_TOOBIG, &verdict))
 		goto out;
-	}
-
-	if (icmp_type == ICMPV6_PKT_TOOBIG &&
-	    info->flags & XT_PMTUFIX_F_REPAIR_ICMP) {
-		pmtufix_repair6(skb, t, &pkt);
-		goto out;
-	}
 	if (nexthdr != IPPROTO_TCP)
 		goto out;
 	pkt.first_frag = frag_off & htons(IP6_MF);
