@@ -122,6 +122,18 @@ static int reserve_rbuf(struct pmtufix_nl *h)
 	return 0;
 }
 
+/* Receives the next datagram into h->rbuf: its length, or -errno. */
+static ssize_t recv_datagram(struct pmtufix_nl *h)
+{
+	int ret = reserve_rbuf(h);
+	ssize_t n;
+
+	if (ret)
+		return ret;
+	n = mnl_socket_recvfrom(h->sock, h->rbuf, h->rbuflen);
+	return n < 0 ? -errno : n;
+}
+
 /*
  * libmnl fails with EINTR at the first message of a dump that the kernel
  * marked NLM_F_DUMP_INTR (the tables changed during it), before any
@@ -134,7 +146,6 @@ static int finish_interrupted_dump(struct pmtufix_nl *h, uint32_t seq, int n)
 	const struct nlmsghdr *nlh;
 	const struct nlmsgerr *err;
 	ssize_t got;
-	int ret;
 
 	h->dump_intr = 1;
 	for (;;) {
@@ -149,12 +160,9 @@ static int finish_interrupted_dump(struct pmtufix_nl *h, uint32_t seq, int n)
 				return err->error;
 			}
 		}
-		ret = reserve_rbuf(h);
-		if (ret)
-			return ret;
-		got = mnl_socket_recvfrom(h->sock, h->rbuf, h->rbuflen);
+		got = recv_datagram(h);
 		if (got < 0)
-			return -errno;
+			return got;
 		n = got;
 	}
 }
@@ -177,12 +185,9 @@ int pmtufix_nl_talk(struct pmtufix_nl *h, struct nlmsghdr *nlh, mnl_cb_t cb,
 	if (mnl_socket_sendto(h->sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	do {
-		ret = reserve_rbuf(h);
-		if (ret)
-			return ret;
-		n = mnl_socket_recvfrom(h->sock, h->rbuf, h->rbuflen);
+		n = recv_datagram(h);
 		if (n < 0)
-			return -errno;
+			return n;
 		ret = mnl_cb_run2(h->rbuf, n, seq, h->portid, data_cb, &ctx,
 				  ctl, NLMSG_MIN_TYPE);
 		if (ret == MNL_CB_ERROR && errno == EINTR &&
