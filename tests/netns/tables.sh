@@ -172,8 +172,43 @@ test_entry_limit() {
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
+# A dump that a table change interrupts (NLM_F_DUMP_INTR) is read to its
+# end and run again: the command neither fails nor shows a mix.  The
+# change comes from tests/lib/after_recv.c, right after the first part
+# (by then the kernel has filled the second, so the third part is the
+# first to see it: the dumps need at least three parts of up to 32 KiB).
+test_dump_interrupted() {
+	local so i n
+
+	so=$(mktemp -d)/after_recv.so
+	cc -shared -fPIC -o "$so" "$PMTUFIX_TOP/tests/lib/after_recv.c" \
+		-ldl || return 1
+	setup_ns a || return 1
+	# Dumps of several parts: 2000 tables (rules create them in one
+	# process), and one of 2000 entries.
+	for i in $(seq 2000); do
+		echo "-A FORWARD -j PMTUFIX --table-name t$i"
+	done | { echo '*mangle'; cat; echo COMMIT; } |
+		ip netns exec "$a" iptables-restore || return 1
+	for i in $(seq 0 1999); do
+		echo "10.$((i / 256)).$((i % 256)).0/24 ipip"
+	done | ip netns exec "$a" pmtufix table load t1 - || return 1
+
+	n=$(ip netns exec "$a" env AFTER_RECV="pmtufix table create x1" \
+		LD_PRELOAD="$so" pmtufix table list --names | wc -l)
+	check_eq 2001 "$n" "table list: tables" || return 1
+	n=$(ip netns exec "$a" env AFTER_RECV="pmtufix table create x2" \
+		LD_PRELOAD="$so" pmtufix stats -j | jq length)
+	check_eq 2002 "$n" "stats: tables" || return 1
+	n=$(ip netns exec "$a" env AFTER_RECV="pmtufix table add t1 192.0.2.0/24 gre" \
+		LD_PRELOAD="$so" pmtufix table show t1 -j | jq '.entries | length')
+	check_eq 2001 "$n" "table show: entries" || return 1
+}
+
 run_test "a rule creates its table; a used table cannot go" test_rule_creates_table
 run_test "every command, reads included, needs CAP_NET_ADMIN" test_unprivileged
 run_test "deleting a namespace frees its tables" test_netns_frees_tables
 run_test "the entry limit gives ENOSPC and changes nothing" test_entry_limit
+run_test "a dump interrupted by a table change is run again" \
+	test_dump_interrupted
 exit_status
