@@ -198,6 +198,19 @@ static void pmtufix_nl_defaults(struct nlattr **attrs,
 
 /* Parsing entries */
 
+/* A nest of type @type, parsed into @tb; @what names it in errors. */
+static int pmtufix_nl_parse_nest(const struct nlattr *nest, int type,
+				 const char *what, struct nlattr **tb,
+				 int maxtype, const struct nla_policy *policy,
+				 struct netlink_ext_ack *extack)
+{
+	if (nla_type(nest) != type) {
+		pmtufix_nl_err(extack, nest, what);
+		return -EINVAL;
+	}
+	return nla_parse_nested(tb, maxtype, nest, policy, extack);
+}
+
 static int pmtufix_nl_parse_layer(const struct nlattr *nest,
 				  struct pmtufix_layer *l,
 				  struct netlink_ext_ack *extack)
@@ -206,12 +219,9 @@ static int pmtufix_nl_parse_layer(const struct nlattr *nest,
 	const char *why;
 	int ret;
 
-	if (nla_type(nest) != PMTUFIX_A_LAYER) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "expected a layer");
-		return -EINVAL;
-	}
-	ret = nla_parse_nested(tb, PMTUFIX_LAYER_A_MAX, nest,
-			       pmtufix_layer_policy, extack);
+	ret = pmtufix_nl_parse_nest(nest, PMTUFIX_A_LAYER, "expected a layer",
+				    tb, PMTUFIX_LAYER_A_MAX,
+				    pmtufix_layer_policy, extack);
 	if (ret)
 		return ret;
 	if (!tb[PMTUFIX_LAYER_A_TYPE]) {
@@ -263,12 +273,9 @@ static int pmtufix_nl_parse_entry(const struct nlattr *nest, bool with_path,
 	struct pmtufix_profile p;
 	int ret, rem;
 
-	if (nla_type(nest) != PMTUFIX_A_ENTRY) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "expected an entry");
-		return -EINVAL;
-	}
-	ret = nla_parse_nested(tb, PMTUFIX_ENTRY_A_MAX, nest,
-			       pmtufix_entry_policy, extack);
+	ret = pmtufix_nl_parse_nest(nest, PMTUFIX_A_ENTRY, "expected an entry",
+				    tb, PMTUFIX_ENTRY_A_MAX,
+				    pmtufix_entry_policy, extack);
 	if (ret)
 		return ret;
 	if (!tb[PMTUFIX_ENTRY_A_FAMILY] || !tb[PMTUFIX_ENTRY_A_ADDR] ||

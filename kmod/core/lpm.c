@@ -20,7 +20,6 @@
  */
 #include "lpm.h"
 
-#define LPM4_DEPTH	33
 #define LPM6_DEPTH	129
 
 /* The low bits of a 64-bit word past the first @plen; @plen may exceed 64. */
@@ -114,29 +113,6 @@ static void lpm6_emit(struct pmtufix_lpm6 *t, const struct pmtufix_u128 *start,
 	t->value[t->n - 1] = val;
 }
 
-/* The sweep passes the end of @p: @outer owns what follows. */
-static void lpm4_close(struct pmtufix_lpm4 *t, const struct pmtufix_pfx4 *p,
-		       u32 outer)
-{
-	u32 last = pfx4_last(p);
-
-	if (last != 0xffffffffU)
-		lpm4_emit(t, last + 1, outer);
-}
-
-static void lpm6_close(struct pmtufix_lpm6 *t, const struct pmtufix_pfx6 *p,
-		       u32 outer)
-{
-	struct pmtufix_u128 next = pfx6_last(p);
-
-	if (next.hi == ~0ULL && next.lo == ~0ULL)
-		return;
-	next.lo++;
-	if (!next.lo)
-		next.hi++;
-	lpm6_emit(t, &next, outer);
-}
-
 static void lpm4_clear(struct pmtufix_lpm4 *t)
 {
 	t->start[0] = 0;
@@ -152,81 +128,131 @@ static void lpm6_clear(struct pmtufix_lpm6 *t)
 	t->n = 1;
 }
 
-bool pmtufix_lpm4_build(struct pmtufix_lpm4 *t,
-			const struct pmtufix_pfx4 *pfx, u32 n)
+/*
+ * One sweep for both families: exactly one of pfx4 and pfx6 (and of t4
+ * and t6) is set.  Addresses are handled 128 bits wide, IPv4 in the low 32.
+ */
+struct lpm_sweep {
+	const struct pmtufix_pfx4 *pfx4;
+	const struct pmtufix_pfx6 *pfx6;
+	struct pmtufix_lpm4 *t4;
+	struct pmtufix_lpm6 *t6;
+};
+
+/* Whether prefix @i is valid and sorts after the one before it. */
+static bool sweep_ok(const struct lpm_sweep *w, u32 i)
 {
-	u32 stack[LPM4_DEPTH];
+	if (w->pfx4)
+		return pfx4_valid(&w->pfx4[i]) &&
+		       (!i || pmtufix_pfx4_cmp(&w->pfx4[i - 1], &w->pfx4[i]) < 0);
+	return pfx6_valid(&w->pfx6[i]) &&
+	       (!i || pmtufix_pfx6_cmp(&w->pfx6[i - 1], &w->pfx6[i]) < 0);
+}
+
+/* The first and last address of prefix @i. */
+static void sweep_span(const struct lpm_sweep *w, u32 i,
+		       struct pmtufix_u128 *first, struct pmtufix_u128 *last)
+{
+	if (w->pfx4) {
+		first->hi = 0;
+		first->lo = w->pfx4[i].addr;
+		last->hi = 0;
+		last->lo = pfx4_last(&w->pfx4[i]);
+	} else {
+		*first = w->pfx6[i].addr;
+		*last = pfx6_last(&w->pfx6[i]);
+	}
+}
+
+static void sweep_clear(const struct lpm_sweep *w)
+{
+	if (w->t4)
+		lpm4_clear(w->t4);
+	else
+		lpm6_clear(w->t6);
+}
+
+static void sweep_emit(const struct lpm_sweep *w,
+		       const struct pmtufix_u128 *start, u32 val)
+{
+	if (w->t4)
+		lpm4_emit(w->t4, (u32)start->lo, val);
+	else
+		lpm6_emit(w->t6, start, val);
+}
+
+/* Whether prefix @i ends before @addr. */
+static bool sweep_before(const struct lpm_sweep *w, u32 i,
+			 const struct pmtufix_u128 *addr)
+{
+	struct pmtufix_u128 first, last;
+
+	sweep_span(w, i, &first, &last);
+	return u128_lt(&last, addr);
+}
+
+/* The sweep passes the end of prefix @i: @outer owns what follows. */
+static void sweep_close(const struct lpm_sweep *w, u32 i, u32 outer)
+{
+	u64 top_lo = w->pfx4 ? 0xffffffffU : ~0ULL;
+	u64 top_hi = w->pfx4 ? 0 : ~0ULL;
+	struct pmtufix_u128 first, next;
+
+	sweep_span(w, i, &first, &next);
+	if (next.hi == top_hi && next.lo == top_lo)
+		return;
+	next.lo++;
+	if (!next.lo)
+		next.hi++;
+	sweep_emit(w, &next, outer);
+}
+
+static bool lpm_build(const struct lpm_sweep *w, u32 n)
+{
+	struct pmtufix_u128 first, last;
+	u32 stack[LPM6_DEPTH];
 	u32 depth = 0, i;
 
-	lpm4_clear(t);
+	sweep_clear(w);
 	if (n > PMTUFIX_LPM_MAX_PREFIXES)
 		return false;
 	for (i = 0; i < n; i++) {
-		const struct pmtufix_pfx4 *p = &pfx[i];
-
 		pmtufix_resched(i);
-		if (!pfx4_valid(p) ||
-		    (i && pmtufix_pfx4_cmp(&pfx[i - 1], p) >= 0)) {
-			lpm4_clear(t);
+		if (!sweep_ok(w, i)) {
+			sweep_clear(w);
 			return false;
 		}
-		while (depth && pfx4_last(&pfx[stack[depth - 1]]) < p->addr) {
+		sweep_span(w, i, &first, &last);
+		while (depth && sweep_before(w, stack[depth - 1], &first)) {
 			depth--;
-			lpm4_close(t, &pfx[stack[depth]],
-				   depth ? stack[depth - 1] : PMTUFIX_LPM_NONE);
+			sweep_close(w, stack[depth],
+				    depth ? stack[depth - 1] : PMTUFIX_LPM_NONE);
 		}
-		lpm4_emit(t, p->addr, i);
+		sweep_emit(w, &first, i);
 		stack[depth++] = i;
 	}
 	while (depth) {
 		depth--;
-		lpm4_close(t, &pfx[stack[depth]],
-			   depth ? stack[depth - 1] : PMTUFIX_LPM_NONE);
+		sweep_close(w, stack[depth],
+			    depth ? stack[depth - 1] : PMTUFIX_LPM_NONE);
 	}
 	return true;
 }
 
-/* Whether @p ends before @addr. */
-static bool pfx6_before(const struct pmtufix_pfx6 *p,
-			const struct pmtufix_u128 *addr)
+bool pmtufix_lpm4_build(struct pmtufix_lpm4 *t,
+			const struct pmtufix_pfx4 *pfx, u32 n)
 {
-	struct pmtufix_u128 last = pfx6_last(p);
+	struct lpm_sweep w = { .pfx4 = pfx, .t4 = t };
 
-	return u128_lt(&last, addr);
+	return lpm_build(&w, n);
 }
 
 bool pmtufix_lpm6_build(struct pmtufix_lpm6 *t,
 			const struct pmtufix_pfx6 *pfx, u32 n)
 {
-	u32 stack[LPM6_DEPTH];
-	u32 depth = 0, i;
+	struct lpm_sweep w = { .pfx6 = pfx, .t6 = t };
 
-	lpm6_clear(t);
-	if (n > PMTUFIX_LPM_MAX_PREFIXES)
-		return false;
-	for (i = 0; i < n; i++) {
-		const struct pmtufix_pfx6 *p = &pfx[i];
-
-		pmtufix_resched(i);
-		if (!pfx6_valid(p) ||
-		    (i && pmtufix_pfx6_cmp(&pfx[i - 1], p) >= 0)) {
-			lpm6_clear(t);
-			return false;
-		}
-		while (depth && pfx6_before(&pfx[stack[depth - 1]], &p->addr)) {
-			depth--;
-			lpm6_close(t, &pfx[stack[depth]],
-				   depth ? stack[depth - 1] : PMTUFIX_LPM_NONE);
-		}
-		lpm6_emit(t, &p->addr, i);
-		stack[depth++] = i;
-	}
-	while (depth) {
-		depth--;
-		lpm6_close(t, &pfx[stack[depth]],
-			   depth ? stack[depth - 1] : PMTUFIX_LPM_NONE);
-	}
-	return true;
+	return lpm_build(&w, n);
 }
 
 /*
