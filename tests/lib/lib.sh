@@ -88,6 +88,19 @@ check_eq() {
 	return 1
 }
 
+# check_refused WHAT PATTERN STATUS OUTPUT: a command was refused: its exit
+# STATUS is not 0 and its OUTPUT matches PATTERN (grep -i).
+check_refused() {
+	[ "$3" -ne 0 ] || {
+		err "$1: accepted"
+		return 1
+	}
+	grep -qi -- "$2" <<<"$4" || {
+		err "$1: exit $3, message '$4' lacks '$2'"
+		return 1
+	}
+}
+
 # busywait TIMEOUT_MS CMD...: poll CMD until it succeeds or time runs out.
 busywait() {
 	local timeout_ms=$1 start now

@@ -124,14 +124,7 @@ expect_reject() {
 	shift 3
 	out=$(ip netns exec "$ns" "$@" 2>&1)
 	rc=$?
-	[ $rc -ne 0 ] || {
-		err "$what: accepted"
-		return 1
-	}
-	grep -qi -- "$msg" <<<"$out" || {
-		err "$what: exit $rc, message '$out' lacks '$msg'"
-		return 1
-	}
+	check_refused "$what" "$msg" $rc "$out"
 }
 
 test_bad_options() {

@@ -121,14 +121,7 @@ inns() {
 # with a message naming WORD.
 refused() {
 	info "$1: exit status $2: $3"
-	[ "$2" -ne 0 ] || {
-		err "$1: not refused"
-		return 1
-	}
-	grep -q -- "$4" <<<"$3" || {
-		err "$1: the refusal does not name $4: $3"
-		return 1
-	}
+	check_refused "$1" "$4" "$2" "$3"
 }
 
 # param_write NAME VALUE: writes a module parameter; fails as the write does.
