@@ -88,12 +88,12 @@ deps:
 
 # Per-CPU counters of many possible CPUs (tests/netns/percpu.sh), on boots
 # of their own: 6.1 with possible_cpus=400, more than one netlink attribute
-# can hold; 6.12, which only lowers possible_cpus, with the 255 that QEMU
-# can declare for its default machine.
+# can hold; 6.12, which only lowers possible_cpus, with the 288 that QEMU
+# can declare.
 vm:
 	tests/vm/run.sh
 	tests/vm/run.sh -k 6.1 -t percpu -a possible_cpus=400
-	tests/vm/run.sh -k 6.12 -t percpu -c 255
+	tests/vm/run.sh -k 6.12 -t percpu -c 288
 
 oracle:
 	tests/vm/oracle.sh

@@ -9,8 +9,8 @@
 #
 # Skipped with fewer than 65 possible CPUs: make vm runs it on boots of
 # its own, 6.1 with possible_cpus=400 (which 6.1 honours above the CPUs
-# present) and 6.12 with the 255 CPUs QEMU can declare for its default
-# machine (6.12 only lowers possible_cpus).
+# present) and 6.12 with the 288 CPUs QEMU's q35 can declare (6.12 only
+# lowers possible_cpus).
 #
 #   namespace $a: table "t", a rule in OUTPUT, datagrams on loopback
 

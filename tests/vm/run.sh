@@ -25,7 +25,7 @@
 #   -T  time limit of one boot, in seconds (default 1500)
 #   -a  more kernel command line (e.g. possible_cpus=400)
 #   -c  possible CPUs of the VM (2 present, the rest hot-pluggable; at
-#       most 255, QEMU's limit for its default machine)
+#       most 288, QEMU's limit for q35)
 #   -v  show every command the scenarios run
 
 set -eu
