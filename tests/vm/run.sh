@@ -18,14 +18,12 @@
 # shows no WARNING/BUG/Oops/leak line and QEMU did not time out.
 #
 # Usage: tests/vm/run.sh [-k 6.1|6.12|all] [-t PATTERN] [-T SECONDS] [-s DIR]
-#                        [-a KERNEL_ARGS] [-c MAXCPUS] [-v]
+#                        [-a KERNEL_ARGS] [-v]
 #   -k  kernels to boot (default: all)
 #   -s  build the module from the sources in DIR (default: this checkout)
 #   -t  run only the scenarios whose file name matches PATTERN (a glob)
 #   -T  time limit of one boot, in seconds (default 1500)
 #   -a  more kernel command line (e.g. possible_cpus=400)
-#   -c  possible CPUs of the VM (2 present, the rest hot-pluggable; at
-#       most 288, QEMU's limit for q35)
 #   -v  show every command the scenarios run
 
 set -eu
@@ -38,21 +36,19 @@ limit=1500
 srcdir=$top
 verbose=0
 kargs=
-maxcpus=2
 
 usage() {
 	sed -n 's/^# \{0,1\}//; /^Usage:/,/^$/p' "$0" >&2
 	exit 2
 }
 
-while getopts k:t:T:s:a:c:vh opt; do
+while getopts k:t:T:s:a:vh opt; do
 	case $opt in
 	s) srcdir=$(cd "$OPTARG" && pwd) ;;
 	k) kernels=$OPTARG ;;
 	t) pattern=$OPTARG ;;
 	T) limit=$OPTARG ;;
 	a) kargs=$OPTARG ;;
-	c) maxcpus=$OPTARG ;;
 	v) verbose=1 ;;
 	*) usage ;;
 	esac
@@ -189,7 +185,7 @@ boot() {
 	set +e
 	timeout --foreground "$limit" qemu-system-x86_64 \
 		-nodefaults -no-user-config -accel "${PMTUFIX_QEMU_ACCEL:-tcg}" \
-		-cpu "${PMTUFIX_QEMU_CPU:-max}" -smp "2,maxcpus=$maxcpus" -m 4096 \
+		-cpu "${PMTUFIX_QEMU_CPU:-max}" -smp 2 -m 4096 \
 		-display none -serial stdio -no-reboot \
 		-kernel "$dir/root/boot/vmlinuz-$abi" \
 		-initrd "$dir/initramfs.cpio.gz" \
