@@ -616,7 +616,7 @@ static int pmtufix_nl_table_new(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	if (!pmtufix_table_name_valid(nla_data(name))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, name,
-				    "table names are letters, digits, '_', '.' and '-'");
+				    "table names are letters, digits, '_', '.' and '-', not starting with '-'");
 		return -EINVAL;
 	}
 	pmtufix_nl_defaults(info->attrs, &def);

@@ -35,7 +35,7 @@
  * Tables
  * ------
  * A table is named (1 to PMTUFIX_TABLE_NAME_LEN - 1 bytes of
- * [A-Za-z0-9_.-]) and belongs to one network namespace; it goes with it.
+ * [A-Za-z0-9_.-], not starting with '-') and belongs to one network namespace; it goes with it.
  * It holds IPv4 and IPv6 entries and its defaults:
  *
  *   PMTUFIX_A_MTU      base MTU of entries that give none (default 1500)
