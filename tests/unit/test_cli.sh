@@ -64,7 +64,7 @@ expect 2 "" "*" "$pmtufix" table
 expect 2 "" "*" "$pmtufix" table add t
 expect 2 "" "pmtufix table add t: prefix length 33 is out of range for IPv4" \
 	"$pmtufix" table add t 10.0.0.0/33 ipip
-expect 2 "" "pmtufix table create a/b: invalid table name \`a/b' (1 to 31 letters, digits, \`_', \`.', \`-')" \
+expect 2 "" "pmtufix table create a/b: invalid table name \`a/b' (1 to 31 letters, digits, \`_', \`.', \`-', not starting with \`-')" \
 	"$pmtufix" table create a/b
 expect 2 "" "*" "$pmtufix" stats --json --prometheus
 expect 2 "" "pmtufix table create t: too-big-src-burst \`0' is out of range (1..1000000)" \
@@ -261,7 +261,7 @@ if "${CC:-cc}" -std=gnu11 -g -Wall -Wextra -Werror -Wno-unused-parameter \
       -D_GNU_SOURCE -DPMTUFIX_VERSION='"test"' -I"$top/userspace/pmtufix" \
       -I"$top/include/uapi" -I"$top/kmod" \
       $(pkg-config --cflags libmnl) -o "$harness" "$tmp/harness.c" \
-      "$top"/userspace/pmtufix/{genl,json,parse,print,request}.c \
+      "$top"/userspace/pmtufix/{genl,json,parse,print,request,tablefile}.c \
       "$top"/kmod/core/*.c $(pkg-config --libs libmnl); then
 	# EPERM and an ENOSPC without a message: the kernel explains neither.
 	expect 0 "" "$(printf '%s\n' \

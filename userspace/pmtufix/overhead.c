@@ -32,6 +32,11 @@ static void usage(FILE *f)
 		prog);
 }
 
+void overhead_help(int argc, const char *argv[])
+{
+	usage(stdout);
+}
+
 static int parse_mtu(const char *s, u32 *mtu)
 {
 	char *end;
@@ -89,10 +94,7 @@ int overhead_main(int argc, const char *argv[])
 	char words[512];
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		} else if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
 			json = 1;
 		} else if (!strcmp(argv[i], "--mtu")) {
 			if (++i >= argc) {

@@ -259,6 +259,16 @@ static int get_stats(struct pmtufix_nl *h, const char *name, int percpu,
 	return ret;
 }
 
+void stats_help(int argc, const char *argv[])
+{
+	printf("Usage: %s stats [NAME] [--per-cpu] [-j|--json|--prometheus]\n"
+	       "       %s stats reset [NAME]\n"
+	       "\n"
+	       "Shows the counters of table NAME, or of every table, summed over\n"
+	       "the CPUs or (--per-cpu) CPU by CPU, as text, JSON or in the\n"
+	       "Prometheus text format; or zeroes them.\n", prog, prog);
+}
+
 int stats_main(int argc, const char *argv[])
 {
 	int json = pmtufix_json, prom = 0, percpu = 0, i, ret;
