@@ -319,18 +319,13 @@ static void merge_settings(struct pmtufix_settings *to,
 	to->given |= from->given;
 }
 
-/* A `table NAME' line: a new table, unless the mode or the name forbids. */
+/* A `table NAME' line: a new table, unless the name was given before. */
 static struct load_table *load_table_line(struct load_file *lf,
 					  enum load_mode *mode,
 					  const char *name, unsigned int line)
 {
 	size_t i;
 
-	if (*mode == LOAD_ONE) {
-		load_error(lf, line, 1,
-			   "`table' lines belong in restore files (table restore)");
-		return NULL;
-	}
 	*mode = LOAD_RESTORE;
 	for (i = 0; i < lf->nt; i++) {
 		if (!strcmp(lf->t[i].name, name)) {
@@ -369,6 +364,12 @@ static void load_parse(struct load_file *lf, enum load_mode mode)
 		}
 		if (r == PMTUFIX_LINE_BLANK)
 			continue;
+		if (r == PMTUFIX_LINE_TABLE && mode == LOAD_ONE) {
+			/* The entries after it still go to this table. */
+			load_error(lf, line, 1,
+				   "`table' lines belong in restore files (table restore)");
+			continue;
+		}
 		if (r == PMTUFIX_LINE_TABLE) {
 			t = load_table_line(lf, &mode, pl.table, line);
 			if (!t)
