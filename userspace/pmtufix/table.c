@@ -158,7 +158,8 @@ int table_no_options(const char *sub, int argc, const char *argv[])
 			continue;
 		fprintf(stderr, "pmtufix table %s: unknown option `%s'%s\n",
 			sub, argv[i],
-			i == 1 ? " (table names cannot start with `-')" : "");
+			i == 1 && strcmp(sub, "restore") ?
+			" (table names cannot start with `-')" : "");
 		return 2;
 	}
 	return 0;

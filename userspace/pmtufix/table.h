@@ -30,7 +30,11 @@ int table_action(char action[ACTION_LEN], const char *sub, const char *name);
  */
 int table_take_flag(int *argc, const char *argv[], const char *flag);
 
-/* Refuses words starting with '-' in argv[1..]: 0, or 2 after a message. */
+/*
+ * Refuses words starting with '-' in argv[1..]: 0, or 2 after a message,
+ * which says that table names cannot start with '-' if argv[1] is where
+ * the command takes one.
+ */
 int table_no_options(const char *sub, int argc, const char *argv[]);
 
 /*

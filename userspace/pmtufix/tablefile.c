@@ -499,11 +499,11 @@ int table_load(int argc, const char *argv[])
 	struct pmtufix_nl h;
 	int ret;
 
-	if (argc != 3)
-		return table_usage("load");
-	ret = table_no_options("load", argc - 1, argv + 1);
+	ret = table_no_options("load", argc, argv);
 	if (ret)
 		return ret;
+	if (argc != 3)
+		return table_usage("load");
 	if (table_action(action, "load", argv[1]))
 		return 2;
 	ret = load_file_check(&lf, action, argv[2], LOAD_ONE);
@@ -552,11 +552,11 @@ int table_restore(int argc, const char *argv[])
 	int ret;
 	size_t i;
 
-	if (argc > 2)
-		return table_usage("restore");
 	ret = table_no_options("restore", argc, argv);
 	if (ret)
 		return ret;
+	if (argc > 2)
+		return table_usage("restore");
 	ret = load_file_check(&lf, "table restore", path, LOAD_RESTORE);
 	if (ret) {
 		load_file_free(&lf);
@@ -726,11 +726,11 @@ int table_save(int argc, const char *argv[])
 	int ret = 0;
 	size_t n, k;
 
-	if (argc > 2)
-		return table_usage("save");
 	ret = table_no_options("save", argc, argv);
 	if (ret)
 		return ret;
+	if (argc > 2)
+		return table_usage("save");
 	if (pmtufix_json) {
 		fprintf(stderr,
 			"pmtufix table save: the save format is text; table show -j gives JSON\n");
