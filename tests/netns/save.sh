@@ -229,9 +229,25 @@ test_exist() {
 	check_refused "destroy without --exist" "no such table" $? "$out"
 }
 
+# Names starting with `-': refused by the iptables extension as well.
+test_dash_names() {
+	local out
+
+	setup_ns a || return 1
+	out=$(ip netns exec "$a" iptables -t mangle -A FORWARD -p tcp \
+		-j PMTUFIX --table-name=-x 2>&1)
+	check_refused "iptables --table-name=-x" "invalid table name" $? \
+		"$out" || return 1
+	out=$(pmt table create -x 2>&1)
+	check_refused "table create -x" "table names cannot start with" $? \
+		"$out" || return 1
+	check_eq "" "$(pmt table list --names)" "tables" || return 1
+}
+
 run_test "save, load, save: identical, settings included" test_save_load_small
 run_test "1,000,000 entries: save, load, save identical" test_save_load_million
 run_test "restore: every table saved, created where missing" test_restore
 run_test "a table changed during a save is saved whole" test_save_changing
 run_test "--exist: create, add, del, destroy twice" test_exist
+run_test "table names cannot start with -" test_dash_names
 exit_status
