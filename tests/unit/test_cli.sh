@@ -161,6 +161,26 @@ printf 'set mtu 9000 too-big-src-rate 0\n10.0.0.0/8 ipip\n::/0 mtu 1280\n' >"$tm
 expect 0 "" "" "$pmtufix" table check "$tmpf"
 expect 0 "" "" "$pmtufix" table load --check edge "$tmpf"
 expect 0 "" "" "$pmtufix" -j table check /dev/null "$tmpf"
+# No netlink socket at all in check mode (a load opens one to fail).
+if command -v strace >/dev/null &&
+   strace -f -qq -e trace=socket -o "$tmpf.trace" true 2>/dev/null; then
+	for cmd in "table check $tmpf" "table load --check edge $tmpf" \
+		   "table load edge $tmpf"; do
+		# shellcheck disable=SC2086
+		strace -f -qq -e trace=socket -o "$tmpf.trace" "$pmtufix" $cmd \
+			>/dev/null 2>&1
+		n=$(grep -c 'AF_NETLINK' "$tmpf.trace")
+		checks=$((checks + 1))
+		case $cmd:$n in
+		"table load edge"*:0 | "table check"*:[1-9]* | *--check*:[1-9]*)
+			failures=$((failures + 1))
+			echo "not ok - $cmd: $n netlink sockets" ;;
+		esac
+	done
+	rm -f "$tmpf.trace"
+else
+	echo "# SKIP netlink sockets of check mode: no strace here"
+fi
 expect 1 "" "pmtufix table check: cannot read /nonexistent: No such file or directory" \
 	"$pmtufix" table check /nonexistent
 # Restore files: `table NAME' lines first; check takes either kind.
