@@ -130,10 +130,10 @@ static int fail_at(const struct words *ws, int i, const char *fmt, ...)
 	return -1;
 }
 
-/* A decimal number of at most 9 digits, or (too long) 0xffffffff. */
+/* A decimal number; a larger one than 0xffffffff reads as 0xffffffff. */
 static int parse_uint(const char *s, u32 *out)
 {
-	u32 v = 0;
+	unsigned long long v = 0;
 	size_t i;
 
 	if (!*s)
@@ -141,12 +141,10 @@ static int parse_uint(const char *s, u32 *out)
 	for (i = 0; s[i]; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return -1;
-		if (i < 9)
-			v = v * 10 + (u32)(s[i] - '0');
-		else
-			v = 0xffffffff;
+		if (v <= 0xffffffffULL)
+			v = v * 10 + (unsigned long long)(s[i] - '0');
 	}
-	*out = v;
+	*out = v > 0xffffffffULL ? 0xffffffff : (u32)v;
 	return 0;
 }
 
@@ -627,25 +625,6 @@ const struct pmtufix_setting_desc pmtufix_setting_descs[PMTUFIX_NSETTINGS] = {
 	  PMTUFIX_MAX_TOO_BIG_BURST },
 };
 
-/* A decimal number up to 0xffffffff: 0, or -1 (not a number, too large). */
-static int parse_u32(const char *s, u32 *out)
-{
-	unsigned long long v = 0;
-	size_t i;
-
-	if (!*s)
-		return -1;
-	for (i = 0; s[i]; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (unsigned long long)(s[i] - '0');
-		if (v > 0xffffffffULL)
-			return -1;
-	}
-	*out = (u32)v;
-	return 0;
-}
-
 static int parse_setting_words(const struct words *ws,
 			       struct pmtufix_settings *s)
 {
@@ -665,7 +644,7 @@ static int parse_setting_words(const struct words *ws,
 		if (i + 1 >= ws->n)
 			return fail_at(ws, i, "`%s' needs a value", ws->w[i]);
 		d = &pmtufix_setting_descs[k];
-		if (parse_u32(ws->w[i + 1], &v) || v < d->min || v > d->max)
+		if (parse_uint(ws->w[i + 1], &v) || v < d->min || v > d->max)
 			return fail_at(ws, i + 1, "%s `%s' is out of range (%u..%u)",
 				       d->word, quote(ws->w[i + 1], q, sizeof(q)),
 				       d->min, d->max);
