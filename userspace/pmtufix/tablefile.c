@@ -233,15 +233,19 @@ static void load_error(struct load_file *lf, unsigned int line,
 	char *msg;
 
 	e = array_grow(lf->err, &lf->errcap, lf->nerr, sizeof(*lf->err), 16);
-	va_start(ap, fmt);
-	if (!e || vasprintf(&msg, fmt, ap) < 0) {
+	if (!e) {
 		lf->oom = 1;
-		va_end(ap);
 		return;
 	}
-	va_end(ap);
 	lf->err = e;
-	lf->err[lf->nerr++] = (struct load_error){ line, column, msg };
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0) {
+		lf->oom = 1;
+		msg = NULL;
+	}
+	va_end(ap);
+	if (msg)
+		lf->err[lf->nerr++] = (struct load_error){ line, column, msg };
 }
 
 static int load_error_cmp(const void *pa, const void *pb)
@@ -682,12 +686,14 @@ static int save_once(struct pmtufix_nl *h, const char *name, FILE *out,
 
 /*
  * Table @name, "table NAME" first if @header, printed once whole and
- * consistent: a table that changed meanwhile is read again.
+ * consistent: a table that changed meanwhile is read again.  With
+ * @header (every table being saved), a table destroyed since the list
+ * was read is left out.
  */
 static int save_table(struct pmtufix_nl *h, const char *action,
 		      const char *name, int header)
 {
-	int ret, tries = 0, again;
+	int ret, tries = 0, again = 0;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out;
@@ -705,6 +711,10 @@ static int save_table(struct pmtufix_nl *h, const char *action,
 		ret = save_once(h, name, out, &again);
 		fclose(out);
 	} while (!ret && again && ++tries < PMTUFIX_DUMP_TRIES);
+	if (ret == -ENOENT && header) {
+		free(text);
+		return 0;
+	}
 	if (ret)
 		pmtufix_nl_perror(h, action, ret);
 	else if (again)
@@ -759,5 +769,11 @@ int table_save(int argc, const char *argv[])
 	free(t);
 close:
 	pmtufix_nl_close(&h);
+	/* A save cut short by a full disk must not look like a good one. */
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "pmtufix %s: cannot write the output: %s\n",
+			action, strerror(errno));
+		ret = 1;
+	}
 	return ret;
 }
