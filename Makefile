@@ -74,7 +74,7 @@ fuzz:
 			$(BUILD)/fuzz/corpus_$$n tests/fuzz/corpus_$$n; \
 	done
 
-BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ikmod -Iinclude/uapi
+BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -pthread -Ikmod -Iinclude/uapi
 
 $(BUILD)/bench/%: tests/bench/%.c $(CORE_SRCS) $(wildcard kmod/core/*.h)
 	@mkdir -p $(@D)
