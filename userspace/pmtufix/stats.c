@@ -323,7 +323,35 @@ static int stats_reset(int argc, const char *argv[])
 }
 
 static int get_stats(struct pmtufix_nl *h, const char *name, int percpu,
-		     struct stats_list *l);
+		     struct stats_list *l)
+{
+	struct pmtufix_table_reply *t = NULL;
+	struct nlmsghdr *nlh;
+	size_t n = 0, k, before = l->n;
+	int ret, tries = 0;
+
+	if (name || !percpu) {
+		/* A dump the tables changed during is run again. */
+		do {
+			stats_list_truncate(l, before);
+			nlh = pmtufix_nl_request(h, PMTUFIX_CMD_STATS_GET,
+						 name ? NLM_F_ACK : NLM_F_DUMP);
+			if (name)
+				mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
+			if (percpu)
+				mnl_attr_put_u32(nlh, PMTUFIX_A_FLAGS,
+						 PMTUFIX_F_PERCPU);
+			ret = pmtufix_nl_talk(h, nlh, stats_cb, l);
+		} while (!ret && h->dump_intr && ++tries < PMTUFIX_DUMP_TRIES);
+		return ret;
+	}
+	/* Per-CPU counters come one table at a time. */
+	ret = pmtufix_get_tables(h, NULL, &t, &n);
+	for (k = 0; !ret && k < n; k++)
+		ret = get_stats(h, t[k].name, 1, l);
+	free(t);
+	return ret;
+}
 
 /*
  * --prometheus: without the module, pmtufix_up 0 and exit status 0, since
@@ -369,37 +397,6 @@ static int stats_prometheus(const char *name)
 	stats_list_free(&l);
 	pmtufix_nl_close(&h);
 	return ret ? 1 : 0;
-}
-
-static int get_stats(struct pmtufix_nl *h, const char *name, int percpu,
-		     struct stats_list *l)
-{
-	struct pmtufix_table_reply *t = NULL;
-	struct nlmsghdr *nlh;
-	size_t n = 0, k, before = l->n;
-	int ret, tries = 0;
-
-	if (name || !percpu) {
-		/* A dump the tables changed during is run again. */
-		do {
-			stats_list_truncate(l, before);
-			nlh = pmtufix_nl_request(h, PMTUFIX_CMD_STATS_GET,
-						 name ? NLM_F_ACK : NLM_F_DUMP);
-			if (name)
-				mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
-			if (percpu)
-				mnl_attr_put_u32(nlh, PMTUFIX_A_FLAGS,
-						 PMTUFIX_F_PERCPU);
-			ret = pmtufix_nl_talk(h, nlh, stats_cb, l);
-		} while (!ret && h->dump_intr && ++tries < PMTUFIX_DUMP_TRIES);
-		return ret;
-	}
-	/* Per-CPU counters come one table at a time. */
-	ret = pmtufix_get_tables(h, NULL, &t, &n);
-	for (k = 0; !ret && k < n; k++)
-		ret = get_stats(h, t[k].name, 1, l);
-	free(t);
-	return ret;
 }
 
 int stats_main(int argc, const char *argv[])
