@@ -5,7 +5,11 @@
  *
  * Family
  * ------
- * The family is PMTUFIX_GENL_NAME ("pmtufix"), version PMTUFIX_GENL_VERSION.
+ * The family is PMTUFIX_GENL_NAME ("pmtufix"), version PMTUFIX_GENL_VERSION,
+ * which the family's CTRL_ATTR_VERSION tells.  Each version only adds to
+ * the last; version 2 added the defaults of TABLE_LOAD's COMMIT message,
+ * which version 1 ignores, so a client checks the version before sending
+ * them.
  * Resolving it (CTRL_CMD_GETFAMILY) loads the module on demand.  Every
  * request acts on the network namespace of the socket that sent it.  Every
  * command, reads included, needs CAP_NET_ADMIN in the user namespace owning
@@ -35,7 +39,7 @@
  * Tables
  * ------
  * A table is named (1 to PMTUFIX_TABLE_NAME_LEN - 1 bytes of
- * [A-Za-z0-9_.-]) and belongs to one network namespace; it goes with it.
+ * [A-Za-z0-9_.-], not starting with '-') and belongs to one network namespace; it goes with it.
  * It holds IPv4 and IPv6 entries and its defaults:
  *
  *   PMTUFIX_A_MTU      base MTU of entries that give none (default 1500)
@@ -153,9 +157,14 @@
  *                           flags: the first message has BEGIN, the last
  *                           COMMIT (one message may have both); entries
  *                           come in PMTUFIX_A_ENTRIES of any of them.
+ *                           The message with COMMIT may also carry
+ *                           defaults (PMTUFIX_A_MTU ... as TABLE_SET
+ *                           takes them; EINVAL in any other message of a
+ *                           load): they are checked against the new
+ *                           entries and applied with them.
  *                           Until COMMIT nothing is visible; on COMMIT the
- *                           new contents replace the old in one step, so
- *                           packets see either.  Any error discards the
+ *                           new contents (and defaults) replace the old in
+ *                           one step, so packets see either.  Any error discards the
  *                           load and leaves the table as it was (ENOSPC
  *                           past max_entries or userns_max_entries).  A load
  *                           belongs to the socket that began it and is
@@ -186,7 +195,7 @@
 #define _UAPI_LINUX_PMTUFIX_H
 
 #define PMTUFIX_GENL_NAME	"pmtufix"
-#define PMTUFIX_GENL_VERSION	1
+#define PMTUFIX_GENL_VERSION	2
 
 #define PMTUFIX_TABLE_NAME_LEN	32
 #define PMTUFIX_MAX_LAYERS	8
