@@ -11,7 +11,11 @@
 #   make demo             boot the newest kernel and show a scenario step by step
 #   make test             everything CI runs: deps, build, check, style, vm, oracle
 #   make style / sparse   checkpatch and sparse on the kernel code
-#   make install / dkms-install
+#   make install / uninstall   everything below DESTDIR and PREFIX (see README)
+#   make dkms-install / dkms-uninstall   the module sources in /usr/src
+#   make deb              the Debian packages, into build/deb/
+#   make pkg-check        build, lintian, DKMS builds, install checks (tests/pkg/)
+#   make version-check    VERSION, dkms.conf and debian/changelog agree
 
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
@@ -54,13 +58,14 @@ $(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/standalone.c $(CORE_SRCS)
 	@mkdir -p $(@D)
 	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $< tests/fuzz/standalone.c $(CORE_SRCS) $(REF_SRCS)
 
-check: $(UNIT_TESTS) $(FUZZ_REPLAYS) userspace
+check: $(UNIT_TESTS) $(FUZZ_REPLAYS) userspace version-check
 	@set -e; for t in $(UNIT_TESTS); do $$t; done
 	@set -e; for n in $(FUZZ_NAMES); do \
 		$(BUILD)/fuzz/replay_$$n tests/fuzz/corpus_$$n; done
 	tests/unit/test_pcap.sh || [ $$? = 4 ]
 	tests/unit/test_cli.sh
 	tests/unit/test_completion.sh
+	tests/unit/test_prom.sh
 
 # libFuzzer proper: needs clang (apt-get install clang).
 FUZZ_SECONDS ?= 60
@@ -98,7 +103,7 @@ oracle:
 demo: deps userspace
 	tests/vm/demo.sh -k 6.12
 
-test: deps userspace check style vm oracle
+test: deps userspace check style pkg-check vm oracle
 
 KERNEL_SOURCE ?= /usr/src/linux-source-6.12.tar.xz
 CHECKPATCH := $(BUILD)/checkpatch/checkpatch.pl
@@ -119,14 +124,83 @@ style: $(CHECKPATCH)
 sparse:
 	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" C=2 modules
 
-install: userspace
-	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
-	@if [ -f xt_PMTUFIX.ko ]; then $(MAKE) -C "$(KDIR)" M="$(CURDIR)" modules_install; fi
+# The userspace parts honour DESTDIR and PREFIX (userspace/Makefile lists
+# every file).  A module built here goes to /lib/modules/<its kernel>/updates
+# below DESTDIR, whatever PREFIX; depmod runs only without DESTDIR (a staged
+# tree is not this machine's).  Packages leave the module to DKMS instead.
+install: install-userspace install-module
 
-dkms-install:
-	install -d $(DESTDIR)/usr/src/pmtufix-$(VERSION)
-	cp -a Kbuild VERSION kmod include $(DESTDIR)/usr/src/pmtufix-$(VERSION)/
-	sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DESTDIR)/usr/src/pmtufix-$(VERSION)/dkms.conf
+install-userspace: userspace
+	$(MAKE) -C userspace install
+
+install-module:
+	@if [ -f xt_PMTUFIX.ko ]; then \
+		kver=$$(modinfo -F vermagic xt_PMTUFIX.ko | cut -d' ' -f1); \
+		echo "install xt_PMTUFIX.ko $(DESTDIR)/lib/modules/$$kver/updates/"; \
+		install -D -m 0644 xt_PMTUFIX.ko \
+			"$(DESTDIR)/lib/modules/$$kver/updates/xt_PMTUFIX.ko" && \
+		if [ -z "$(DESTDIR)" ]; then depmod -a "$$kver"; fi; \
+	fi
+
+uninstall:
+	$(MAKE) -C userspace uninstall
+	@for m in $(DESTDIR)/lib/modules/*/updates/xt_PMTUFIX.ko; do \
+		[ -f "$$m" ] || continue; \
+		echo "rm -f $$m"; rm -f "$$m"; \
+		rmdir "$${m%/*}" 2>/dev/null || true; \
+		if [ -z "$(DESTDIR)" ]; then \
+			m=$${m#/lib/modules/}; depmod -a "$${m%%/*}"; \
+		fi; \
+	done
+
+# The module's sources alone, never objects of an in-tree build: what Kbuild
+# compiles, the headers, VERSION (the module's version) and dkms.conf.
+DKMS_DIR := $(DESTDIR)/usr/src/pmtufix-$(VERSION)
+DKMS_FILES := Kbuild VERSION dkms.conf $(wildcard kmod/*.[ch] kmod/core/*.[ch] \
+	      include/uapi/linux/*.h)
+
+dkms-install: version-check
+	@for f in $(DKMS_FILES); do \
+		install -D -m 0644 "$$f" "$(DKMS_DIR)/$$f" || exit 1; \
+	done
+	@echo "installed the module sources in $(DKMS_DIR):" \
+		"dkms install pmtufix/$(VERSION)"
+
+dkms-uninstall:
+	rm -rf "$(DKMS_DIR)"
+
+# One version, in VERSION; dkms.conf (real, so that `dkms add .` works from
+# a checkout) and debian/changelog (a native package) must repeat it.
+version-check:
+	@dkms=$$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf); \
+	deb=$$(sed -n '1s/^pmtufix (\([^)]*\)).*/\1/p' debian/changelog); \
+	if [ "$$dkms" != "$(VERSION)" ] || [ "$$deb" != "$(VERSION)" ]; then \
+		echo "version mismatch: VERSION $(VERSION), dkms.conf PACKAGE_VERSION" \
+			"'$$dkms', debian/changelog '$$deb': make them agree" >&2; \
+		exit 1; \
+	fi
+
+# dpkg-buildpackage writes next to the source tree, so it builds a copy in
+# build/deb/src: the files git knows (committed or not, ignored ones left
+# out), or the tree without build/ outside a checkout.
+DEB_DIR := $(BUILD)/deb
+
+deb: version-check
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/src
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+		git ls-files -z -co --exclude-standard | xargs -0 sh -c \
+			'for f; do [ ! -e "$$f" ] || cp --parents "$$f" "$$0"; done' \
+			$(DEB_DIR)/src; \
+	else \
+		tar -c --exclude=./build . | tar -x -C $(DEB_DIR)/src; \
+	fi
+	cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b
+	rm -rf $(DEB_DIR)/src
+	@ls -1 $(DEB_DIR)/*.deb
+
+pkg-check:
+	tests/pkg/build.sh
 
 # Not kbuild's clean: with M= it deletes every *.ko below this directory,
 # the kernels unpacked under build/vm/ included.
@@ -138,4 +212,6 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf $(BUILD)/unit $(BUILD)/bench $(BUILD)/fuzz
 
-.PHONY: all module userspace check fuzz bench deps vm oracle demo test style sparse install dkms-install clean
+.PHONY: all module userspace check fuzz bench deps vm oracle demo test style sparse install \
+	install-userspace install-module uninstall dkms-install dkms-uninstall version-check \
+	deb pkg-check clean

@@ -4,9 +4,11 @@
 # Installs, with apt-get, what building and testing pmtufix needs on a
 # Debian 12 machine.  Does nothing when everything is already there.
 #
-# Usage: tests/deps.sh [build|test]
+# Usage: tests/deps.sh [build|test|pkg]
 #   build   compilers, kernel-independent libraries (the default)
 #   test    also QEMU, busybox and the tools the guest borrows from this host
+#   pkg     also what building and checking the Debian packages needs
+#           (tests/pkg/build.sh installs the kernel headers itself)
 
 set -eu
 
@@ -16,8 +18,16 @@ test_pkgs=(qemu-system-x86 busybox-static cpio xz-utils zstd iproute2
 	   ethtool jq prometheus util-linux groff-base mandoc bash-completion
 	   ipvsadm wireguard-tools)
 
+pkg_pkgs=(dpkg-dev debhelper dh-dkms dkms lintian fakeroot prometheus
+	  systemd groff-base mandoc)
+
 pkgs=("${build_pkgs[@]}")
-[ "${1:-build}" = test ] && pkgs+=("${test_pkgs[@]}")
+case ${1:-build} in
+build) ;;
+test) pkgs+=("${test_pkgs[@]}") ;;
+pkg) pkgs+=("${pkg_pkgs[@]}") ;;
+*) echo "Usage: $0 [build|test|pkg]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${pkgs[@]}"; do

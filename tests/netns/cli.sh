@@ -283,6 +283,70 @@ test_overhead_agrees() {
 	info "$i stacks agree"
 }
 
+# What the metrics timer writes, with the module: pmtufix_up 1, the
+# versions of the command and of the module, the entries of each table by
+# family and the rules that use it, then the counters; promtool accepts
+# it, and pmtufix-metrics (the timer's helper) writes it through a rename.
+test_prometheus_state() {
+	local prom modver dir=$TMP/textfile
+	local helper=$PMTUFIX_TOP/userspace/systemd/pmtufix-metrics
+
+	setup_ns a || return 1
+	ip netns exec "$a" pmtufix table create t &&
+	ip netns exec "$a" pmtufix table add t 192.0.2.0/24 ipip &&
+	ip netns exec "$a" pmtufix table add t 198.51.100.0/24 gre &&
+	ip netns exec "$a" pmtufix table add t 2001:db8::/32 ip6ip6 &&
+	ip netns exec "$a" pmtufix table create empty &&
+	ip netns exec "$a" iptables -t mangle -A OUTPUT -p tcp \
+		-j PMTUFIX --table-name t || return 1
+	modver=$(cat /sys/module/xt_PMTUFIX/version)
+
+	prom=$(ip netns exec "$a" pmtufix stats --prometheus) || {
+		err "stats --prometheus failed: $prom"
+		return 1
+	}
+	info "$(grep -c '^pmtufix_' <<<"$prom") samples"
+	local want
+	for want in "pmtufix_up 1" \
+		"pmtufix_build_info{version=\"$(cat "$PMTUFIX_TOP/VERSION")\",module_version=\"$modver\"} 1" \
+		'pmtufix_table_entries{table="t",family="ipv4"} 2' \
+		'pmtufix_table_entries{table="t",family="ipv6"} 1' \
+		'pmtufix_table_entries{table="empty",family="ipv4"} 0' \
+		'pmtufix_table_rules{table="t"} 1' \
+		'pmtufix_table_rules{table="empty"} 0' \
+		'pmtufix_packets_total{table="t"} 0' \
+		'pmtufix_malformed_total{table="empty"} 0'; do
+		grep -qxF "$want" <<<"$prom" || {
+			err "missing '$want' in: $prom"
+			return 1
+		}
+	done
+	check_eq 2 "$(ip netns exec "$a" pmtufix stats t --prometheus |
+		grep -c '^pmtufix_table_entries{table="t"')" \
+		"entries of the one table asked for" || return 1
+	check_eq 0 "$(ip netns exec "$a" pmtufix stats t --prometheus |
+		grep -c 'table="empty"')" "no other table" || return 1
+	if command -v promtool >/dev/null; then
+		promtool check metrics <<<"$prom" || {
+			err "promtool rejects: $prom"
+			return 1
+		}
+	else
+		info "promtool not available: format checked by hand only"
+	fi
+
+	if [ ! -x "$helper" ]; then
+		info "pmtufix-metrics not built (make userspace): helper not run"
+		return 0
+	fi
+	mkdir -p "$dir"
+	ip netns exec "$a" env PMTUFIX_TEXTFILE_DIR="$dir" \
+		PMTUFIX="$(command -v pmtufix)" "$helper" || return 1
+	check_eq "pmtufix.prom" "$(ls -A "$dir")" "textfile directory" || return 1
+	grep -qx "pmtufix_up 1" "$dir/pmtufix.prom" || return 1
+	grep -qxF 'pmtufix_table_rules{table="t"} 1' "$dir/pmtufix.prom"
+}
+
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
@@ -290,4 +354,6 @@ run_test "every table subcommand" test_subcommands
 run_test "stats: text, JSON, per CPU, Prometheus, reset" test_stats
 run_test "bad input: message, exit status, table unchanged" test_bad_input
 run_test "pmtufix overhead agrees with the module" test_overhead_agrees
+run_test "stats --prometheus: up, versions, entries, rules, promtool" \
+	test_prometheus_state
 exit_status

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/pmtufix.h>
 
 #include "genl.h"
@@ -184,20 +185,113 @@ static void print_json(const struct stats_list *l, int array)
 		json_array_end(&j);
 }
 
-/* The text exposition format: one family per counter, a table label. */
-static void print_prometheus(const struct stats_list *l)
+/* What --prometheus prints besides the counters. */
+struct prom_state {
+	int up;				/* the counters were read */
+	const char *version;		/* of this command */
+	const char *module_version;	/* of the loaded module, or "" */
+	const struct pmtufix_table_reply *t;	/* entries and rules, */
+	size_t nt;			/* matched to counters by name */
+};
+
+#define MODULE_VERSION_FILE "/sys/module/xt_PMTUFIX/version"
+
+/* The loaded module's version into @buf, or "" when it is not loaded. */
+static void module_version(char *buf, size_t len)
 {
+	FILE *f = fopen(MODULE_VERSION_FILE, "r");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (!fgets(buf, len, f))
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+/* A label value: backslash, double quote and newline escaped. */
+static void prom_label(FILE *f, const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '\\' || *v == '"')
+			fputc('\\', f);
+		if (*v == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*v, f);
+	}
+}
+
+static void prom_family(FILE *f, const char *name, const char *type,
+			const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static const struct pmtufix_table_reply *
+prom_table(const struct prom_state *p, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < p->nt; k++)
+		if (!strcmp(p->t[k].name, name))
+			return &p->t[k];
+	return NULL;
+}
+
+/*
+ * The text exposition format: whether the module answered and the
+ * versions, always; with the module, the entries and rules of each table
+ * and one family per counter, a table label on each sample.
+ */
+static void print_prometheus(FILE *f, const struct prom_state *p,
+			     const struct stats_list *l)
+{
+	const struct pmtufix_table_reply *t;
 	unsigned int i;
 	size_t k;
 
+	prom_family(f, "pmtufix_up", "gauge",
+		    "1 if the xt_PMTUFIX module answered, 0 if it is not loaded or could not be read.");
+	fprintf(f, "pmtufix_up %d\n", p->up);
+	prom_family(f, "pmtufix_build_info", "gauge",
+		    "The versions of the pmtufix command and of the loaded module (empty if none).");
+	fputs("pmtufix_build_info{version=\"", f);
+	prom_label(f, p->version);
+	fputs("\",module_version=\"", f);
+	prom_label(f, p->module_version);
+	fputs("\"} 1\n", f);
+	if (!p->up)
+		return;
+
+	prom_family(f, "pmtufix_table_entries", "gauge",
+		    "Entries of the table, by address family.");
+	for (k = 0; k < l->n; k++) {
+		t = prom_table(p, l->s[k].table);
+		if (!t)
+			continue;
+		fprintf(f, "pmtufix_table_entries{table=\"%s\",family=\"ipv4\"} %u\n",
+			t->name, t->count4);
+		fprintf(f, "pmtufix_table_entries{table=\"%s\",family=\"ipv6\"} %u\n",
+			t->name, t->count6);
+	}
+	prom_family(f, "pmtufix_table_rules", "gauge",
+		    "iptables and ip6tables rules that use the table.");
+	for (k = 0; k < l->n; k++) {
+		t = prom_table(p, l->s[k].table);
+		if (t)
+			fprintf(f, "pmtufix_table_rules{table=\"%s\"} %u\n",
+				t->name, t->rules);
+	}
 	for (i = 0; i < PMTUFIX_STATS_COUNT; i++) {
-		printf("# HELP pmtufix_%s_total %s\n", counters[i].name,
-		       counters[i].help);
-		printf("# TYPE pmtufix_%s_total counter\n", counters[i].name);
+		fprintf(f, "# HELP pmtufix_%s_total %s\n", counters[i].name,
+			counters[i].help);
+		fprintf(f, "# TYPE pmtufix_%s_total counter\n", counters[i].name);
 		for (k = 0; k < l->n; k++)
-			printf("pmtufix_%s_total{table=\"%s\"} %llu\n",
-			       counters[i].name, l->s[k].table,
-			       (unsigned long long)l->s[k].c[i]);
+			fprintf(f, "pmtufix_%s_total{table=\"%s\"} %llu\n",
+				counters[i].name, l->s[k].table,
+				(unsigned long long)l->s[k].c[i]);
 	}
 }
 
@@ -259,6 +353,52 @@ static int get_stats(struct pmtufix_nl *h, const char *name, int percpu,
 	return ret;
 }
 
+/*
+ * --prometheus: without the module, pmtufix_up 0 and exit status 0, since
+ * that is a state to report, not an error (and the module is not loaded
+ * for it, as opening the family would); when reading fails, pmtufix_up 0
+ * too, the cause on stderr and exit status 1.  A file written from the
+ * output shows either way what was seen.
+ */
+static int stats_prometheus(const char *name)
+{
+	struct prom_state p = { .version = PMTUFIX_VERSION };
+	struct pmtufix_table_reply *t = NULL;
+	struct stats_list l = {};
+	struct pmtufix_nl h;
+	char modver[64], action[96];
+	size_t nt = 0;
+	int ret = 0;
+
+	module_version(modver, sizeof(modver));
+	p.module_version = modver;
+	snprintf(action, sizeof(action), "stats%s%s", name ? " " : "",
+		 name ? name : "");
+	if (access("/sys/module/xt_PMTUFIX", F_OK)) {
+		print_prometheus(stdout, &p, &l);
+		return 0;
+	}
+	if (pmtufix_nl_open(&h, action)) {
+		print_prometheus(stdout, &p, &l);
+		return 1;
+	}
+	ret = pmtufix_get_tables(&h, name, &t, &nt);
+	if (!ret)
+		ret = get_stats(&h, name, 0, &l);
+	if (ret) {
+		pmtufix_nl_perror(&h, action, ret);
+	} else {
+		p.up = 1;
+		p.t = t;
+		p.nt = nt;
+	}
+	print_prometheus(stdout, &p, &l);
+	free(t);
+	stats_list_free(&l);
+	pmtufix_nl_close(&h);
+	return ret ? 1 : 0;
+}
+
 int stats_main(int argc, const char *argv[])
 {
 	int json = pmtufix_json, prom = 0, percpu = 0, i, ret;
@@ -288,6 +428,8 @@ int stats_main(int argc, const char *argv[])
 			"pmtufix stats: --per-cpu is not available with --prometheus\n");
 		return 2;
 	}
+	if (prom)
+		return stats_prometheus(name);
 	snprintf(action, sizeof(action), "stats%s%s", name ? " " : "",
 		 name ? name : "");
 	if (pmtufix_nl_open(&h, action))
@@ -295,8 +437,6 @@ int stats_main(int argc, const char *argv[])
 	ret = get_stats(&h, name, percpu, &l);
 	if (ret)
 		pmtufix_nl_perror(&h, action, ret);
-	else if (prom)
-		print_prometheus(&l);
 	else if (json)
 		print_json(&l, !name);
 	else

@@ -1,0 +1,176 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The systemd units and their helpers, on this host, without systemd as
+# PID 1 or the module: pmtufix-boot against a stand-in pmtufix and
+# modprobe (which files it loads, in which order, with which commands; a
+# failing file named in an error line, the others still loaded, exit 1; an
+# empty directory loads nothing and succeeds), pmtufix-metrics (the file
+# replaced whole, written when the command fails, a temporary file never
+# left behind) with the real command, and `systemd-analyze verify` on the
+# units as installed.  The VM lane boots systemd and runs them for real.
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+checks=0
+failures=0
+
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+check() {
+	local what=$1
+
+	shift
+	checks=$((checks + 1))
+	"$@" && return 0
+	failures=$((failures + 1))
+	echo "not ok - $what"
+}
+
+# same WANT GOT: equal strings, the difference shown otherwise.
+same() {
+	[ "$1" = "$2" ] && return 0
+	diff <(echo "$1") <(echo "$2") | sed 's/^/#   /'
+	return 1
+}
+
+make -s -C "$top/userspace" >/dev/null || exit 1
+boot=$top/userspace/systemd/pmtufix-boot
+metrics=$top/userspace/systemd/pmtufix-metrics
+
+# Stand-ins: each call is logged; FAIL_LOAD names a table whose load fails
+# as the parser would, FAIL_MODPROBE makes modprobe fail.
+mkdir -p "$tmp/bin" "$tmp/conf"
+cat >"$tmp/bin/pmtufix" <<'EOF'
+#!/bin/sh
+echo "pmtufix $*" >>"$CALLS"
+if [ "$1 $2" = "table load" ] && [ "$3" = "${FAIL_LOAD:-}" ]; then
+	echo "$4:2:12: unknown layer \`ipipx'" >&2
+	exit 2
+fi
+EOF
+cat >"$tmp/bin/modprobe" <<'EOF'
+#!/bin/sh
+echo "modprobe $*" >>"$CALLS"
+if [ -n "${FAIL_MODPROBE:-}" ]; then
+	echo "modprobe: FATAL: Module xt_PMTUFIX not found in directory /lib/modules/6.1.0-99-amd64" >&2
+	exit 1
+fi
+EOF
+chmod +x "$tmp/bin/pmtufix" "$tmp/bin/modprobe"
+export CALLS=$tmp/calls PMTUFIX=$tmp/bin/pmtufix MODPROBE=$tmp/bin/modprobe
+export PMTUFIX_CONFDIR=$tmp/conf
+
+# run_boot ARGS...: the helper's exit status in rc, stderr in err.
+run_boot() {
+	: >"$CALLS"
+	err=$("$boot" "$@" 2>&1 >/dev/null)
+	rc=$?
+}
+
+run_boot start
+check "empty directory: success" test "$rc" = 0
+check "empty directory: the module, nothing else" \
+	same "modprobe xt_PMTUFIX" "$(cat "$CALLS")"
+check "empty directory: says so" \
+	same "<6>pmtufix-boot: 0 table(s) loaded from $tmp/conf" "$err"
+
+echo "192.0.2.10/32 ipip" >"$tmp/conf/edge.conf"
+echo "10.0.0.0/8 gre" >"$tmp/conf/lab.2.conf"
+echo "10.0.0.0/8 gre" >"$tmp/conf/zz.conf"
+echo "not a table" >"$tmp/conf/README"
+echo "10.0.0.0/8 gre" >"$tmp/conf/old.conf.dpkg-old"
+run_boot start
+check "three files: success" test "$rc" = 0
+check "three files: create --exist, then load, each in order" same "$(printf '%s\n' \
+	"modprobe xt_PMTUFIX" \
+	"pmtufix table create --exist edge" \
+	"pmtufix table load edge $tmp/conf/edge.conf" \
+	"pmtufix table create --exist lab.2" \
+	"pmtufix table load lab.2 $tmp/conf/lab.2.conf" \
+	"pmtufix table create --exist zz" \
+	"pmtufix table load zz $tmp/conf/zz.conf")" "$(cat "$CALLS")"
+
+FAIL_LOAD=lab.2 run_boot start
+check "a bad file: exit status 1" test "$rc" = 1
+check "a bad file: the others still loaded" \
+	same 3 "$(grep -c '^pmtufix table load' "$CALLS")"
+check "a bad file: an error line naming the file and the cause, and a total" \
+	same "$(printf '%s\n' \
+	"<3>pmtufix-boot: $tmp/conf/lab.2.conf: table lab.2 not loaded, left as it was: $tmp/conf/lab.2.conf:2:12: unknown layer \`ipipx'" \
+	"<3>pmtufix-boot: 1 file(s) of $tmp/conf failed, 2 loaded")" "$err"
+
+FAIL_MODPROBE=1 run_boot start
+check "no module: exit status 1" test "$rc" = 1
+check "no module: no table touched" same "modprobe xt_PMTUFIX" "$(cat "$CALLS")"
+check "no module: the error says why and where to look" \
+	grep -q "^<3>pmtufix-boot: modprobe xt_PMTUFIX failed, no table loaded: modprobe: FATAL: Module xt_PMTUFIX not found .*dkms status" <<<"$err"
+
+run_boot reload
+check "reload: success" test "$rc" = 0
+check "reload: the loads alone" same 0 "$(grep -c modprobe "$CALLS")"
+check "reload: every file" same 3 "$(grep -c '^pmtufix table load' "$CALLS")"
+
+run_boot
+check "no argument: usage, exit status 2" test "$rc" = 2
+
+# pmtufix-metrics, with the real command (no module here: pmtufix_up 0).
+unset PMTUFIX
+export PMTUFIX_TEXTFILE_DIR=$tmp/textfile
+mkdir -p "$PMTUFIX_TEXTFILE_DIR"
+prom=$PMTUFIX_TEXTFILE_DIR/pmtufix.prom
+if [ ! -d /sys/module/xt_PMTUFIX ]; then
+	PMTUFIX=$top/userspace/pmtufix/pmtufix "$metrics"
+	check "metrics without the module: success" test $? = 0
+	check "metrics without the module: pmtufix_up 0 written" grep -qx "pmtufix_up 0" "$prom"
+	check "metrics: mode 0644" same 644 "$(stat -c %a "$prom")"
+	if command -v promtool >/dev/null; then
+		check "metrics: promtool check metrics" promtool check metrics <"$prom"
+	fi
+fi
+cat >"$tmp/bin/pmtufix-fail" <<'EOF'
+#!/bin/sh
+printf 'pmtufix_up 0\n'
+echo "pmtufix stats: Operation not permitted" >&2
+exit 1
+EOF
+cat >"$tmp/bin/pmtufix-silent" <<'EOF'
+#!/bin/sh
+exit 1
+EOF
+chmod +x "$tmp/bin/pmtufix-fail" "$tmp/bin/pmtufix-silent"
+PMTUFIX=$tmp/bin/pmtufix-fail "$metrics" 2>/dev/null
+check "metrics, the command failing: exit status 1" test $? = 1
+check "metrics, the command failing: the file written all the same" \
+	same "pmtufix_up 0" "$(cat "$prom")"
+echo "old" >"$prom"
+PMTUFIX=$tmp/bin/pmtufix-silent "$metrics" 2>/dev/null
+check "metrics, no output: exit status 1" test $? = 1
+check "metrics, no output: the file left as it was" same old "$(cat "$prom")"
+check "metrics: no temporary file left" \
+	same "pmtufix.prom" "$(ls -A "$PMTUFIX_TEXTFILE_DIR")"
+
+# The units as installed (below a PREFIX of their own, so that the
+# helpers and man pages they name exist), verified by systemd.
+make -s -C "$top/userspace" install PREFIX="$tmp/p" >/dev/null || exit 1
+units=$tmp/p/lib/systemd/system
+out=$(MANPATH=$tmp/p/share/man systemd-analyze verify \
+	"$units/pmtufix.service" "$units/pmtufix-metrics.service" \
+	"$units/pmtufix-metrics.timer" 2>&1)
+check "systemd-analyze verify: the units, silent" same "" "$out"
+make -s -C "$top/userspace" >/dev/null	# back to the paths of /usr
+# The interface other units and the VM lane rely on.
+u=$units/pmtufix.service
+check "pmtufix.service: what it promises" same "$(printf '%s\n' \
+	"DefaultDependencies=no" "Wants=network-pre.target" \
+	"After=systemd-modules-load.service local-fs.target" \
+	"Before=network-pre.target netfilter-persistent.service nftables.service iptables.service ip6tables.service" \
+	"Conflicts=shutdown.target" "Before=shutdown.target" \
+	"Type=oneshot" "RemainAfterExit=yes" \
+	"ExecStart=$tmp/p/libexec/pmtufix/pmtufix-boot start" \
+	"ExecReload=$tmp/p/libexec/pmtufix/pmtufix-boot reload" \
+	"WantedBy=sysinit.target")" "$(grep -E '^(Default|Wants|After|Before|Conflicts|Type|Remain|Exec|WantedBy)' "$u")"
+check "the timer: every 15 s" grep -qx "OnUnitActiveSec=15s" "$units/pmtufix-metrics.timer"
+
+echo "$([ $failures = 0 ] && echo ok || echo "not ok") units: $checks checks, $failures failed"
+[ $failures = 0 ]
