@@ -196,6 +196,17 @@ static void pmtufix_nl_defaults(struct nlattr **attrs,
 			nla_get_u32(attrs[PMTUFIX_A_TOO_BIG_SRC_BURST]);
 }
 
+/* Whether a request carries any of the attributes pmtufix_nl_defaults() reads. */
+static bool pmtufix_nl_has_defaults(const struct genl_info *info)
+{
+	return info->attrs[PMTUFIX_A_MTU] || info->attrs[PMTUFIX_A_FLOOR4] ||
+	       info->attrs[PMTUFIX_A_FLOOR6] ||
+	       info->attrs[PMTUFIX_A_TOO_BIG_RATE] ||
+	       info->attrs[PMTUFIX_A_TOO_BIG_BURST] ||
+	       info->attrs[PMTUFIX_A_TOO_BIG_SRC_RATE] ||
+	       info->attrs[PMTUFIX_A_TOO_BIG_SRC_BURST];
+}
+
 /* Parsing entries */
 
 /* A nest of type @type, parsed into @tb; @what names it in errors. */
@@ -616,7 +627,7 @@ static int pmtufix_nl_table_new(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	if (!pmtufix_table_name_valid(nla_data(name))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, name,
-				    "table names are letters, digits, '_', '.' and '-'");
+				    "table names are letters, digits, '_', '.' and '-', not starting with '-'");
 		return -EINVAL;
 	}
 	pmtufix_nl_defaults(info->attrs, &def);
@@ -787,8 +798,14 @@ static int pmtufix_nl_act_load(struct pmtufix_table *t, struct genl_info *info,
 			       void *arg)
 {
 	u32 load = nla_get_u32(info->attrs[PMTUFIX_A_LOAD]);
+	struct pmtufix_defaults def;
 	int ret = 0;
 
+	if (!(load & PMTUFIX_LOAD_COMMIT) && pmtufix_nl_has_defaults(info)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "settings of a load go with its COMMIT");
+		return -EINVAL;
+	}
 	if (load & PMTUFIX_LOAD_BEGIN) {
 		ret = pmtufix_nl_load_begin(t, info);
 		if (ret)
@@ -810,7 +827,10 @@ static int pmtufix_nl_act_load(struct pmtufix_table *t, struct genl_info *info,
 		}
 	}
 	if (load & PMTUFIX_LOAD_COMMIT) {
-		ret = pmtufix_table_update(t, &t->load->batch, NULL, NULL,
+		/* Settings come with the swap: one step for both. */
+		def = pmtufix_table_snapshot(t)->def;
+		pmtufix_nl_defaults(info->attrs, &def);
+		ret = pmtufix_table_update(t, &t->load->batch, NULL, &def,
 					   PMTUFIX_UPDATE_ALL, info->extack);
 		pmtufix_nl_load_drop(t);
 	}

@@ -39,7 +39,8 @@
 
 /*
  * A table name: 1 to PMTUFIX_TABLE_NAME_LEN - 1 bytes of ASCII letters,
- * digits, '_', '.' and '-', NUL-terminated within @size bytes.  Locale-free,
+ * digits, '_', '.' and '-', NUL-terminated within @size bytes, not starting
+ * with '-' (it would read as an option on the command line).  Locale-free,
  * so that the module and the tools agree on every byte.
  */
 static inline bool pmtufix_table_name_char(char c)
@@ -52,6 +53,8 @@ static inline bool pmtufix_table_name_valid(const char *name)
 {
 	size_t i;
 
+	if (name[0] == '-')
+		return false;
 	for (i = 0; i < PMTUFIX_TABLE_NAME_LEN && name[i]; i++)
 		if (!pmtufix_table_name_char(name[i]))
 			return false;

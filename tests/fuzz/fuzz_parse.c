@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness for the parsers: arbitrary bytes as a table file line
- * and as layer words.  Whatever parses must format back to words that
+ * (entries only, and with set and table directives) and as layer words.  Whatever parses must format back to words that
  * parse to the very same entry; nothing may crash or read out of bounds.
  *
  * Without libFuzzer, tests/fuzz/standalone.c replays a corpus through it.
@@ -27,22 +27,52 @@ static void check_line_round_trip(const struct pmtufix_entry_spec *e)
 {
 	struct pmtufix_parse_error err;
 	struct pmtufix_entry_spec again;
-	char line[1024], layers[768];
-	int len, n;
+	char line[1024];
+	int len;
 
-	pmtufix_format_prefix(e, line, sizeof(line));
-	len = (int)strlen(line);
-	if (e->mtu)
-		len += snprintf(line + len, sizeof(line) - len, " mtu %u",
-				e->mtu);
-	n = pmtufix_format_layers(e->layers, e->nlayers, layers,
-				  sizeof(layers));
-	require(n >= 0 && (size_t)n < sizeof(layers), "layers fit 768 bytes");
-	if (n)
-		snprintf(line + len, sizeof(line) - len, " %s", layers);
+	len = pmtufix_format_entry(e, line, sizeof(line));
+	require(len > 0 && (size_t)len < sizeof(line), "an entry fits 1024 bytes");
 	require(pmtufix_parse_line(line, strlen(line), &again, &err) == 1,
 		"a formatted entry parses");
 	require(!memcmp(e, &again, sizeof(again)), "round trip is identical");
+}
+
+/*
+ * The same bytes as a line of a table or restore file: entries as above,
+ * settings back to a set line that gives the same, names valid.
+ */
+static void fuzz_file_line(const char *data, size_t size)
+{
+	struct pmtufix_parse_error err;
+	struct pmtufix_line pl, again;
+	char line[512];
+	size_t len = 0;
+	unsigned int k;
+	int r;
+
+	memset(&err, 0, sizeof(err));
+	r = pmtufix_parse_file_line(data, size, &pl, &err);
+	require(r >= -1 && r <= PMTUFIX_LINE_TABLE, "file line: return value");
+	if (r == -1)
+		require(err.column >= 1 && err.column <= size + 1 && err.msg[0],
+			"file line: column and message");
+	if (r == PMTUFIX_LINE_ENTRY)
+		check_line_round_trip(&pl.entry);
+	if (r == PMTUFIX_LINE_TABLE)
+		require(pmtufix_table_name_valid(pl.table), "a valid name");
+	if (r != PMTUFIX_LINE_SET)
+		return;
+	require(pl.settings.given, "a set line gives something");
+	len += snprintf(line, sizeof(line), "set");
+	for (k = 0; k < PMTUFIX_NSETTINGS; k++)
+		if (pl.settings.given & (1U << k))
+			len += snprintf(line + len, sizeof(line) - len, " %s %u",
+					pmtufix_setting_descs[k].word,
+					pl.settings.value[k]);
+	require(pmtufix_parse_file_line(line, len, &again, &err) ==
+		PMTUFIX_LINE_SET && !memcmp(&again.settings, &pl.settings,
+					    sizeof(pl.settings)),
+		"settings round trip");
 }
 
 static void fuzz_line(const char *data, size_t size)
@@ -107,6 +137,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	fuzz_line((const char *)data, size);
+	fuzz_file_line((const char *)data, size);
 	fuzz_words((const char *)data, size);
 	return 0;
 }

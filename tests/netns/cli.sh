@@ -214,7 +214,7 @@ test_bad_input() {
 		pmtufix table add t 10.9.0.0/16 ipipx || return 1
 	run_expect "$a" 2 "pmtufix table add t: prefix length 33 is out of range for IPv4" \
 		pmtufix table add t 10.9.0.0/33 ipip || return 1
-	run_expect "$a" 2 "Usage: pmtufix table add NAME [--replace] PREFIX [mtu N] [LAYER...]" \
+	run_expect "$a" 2 "Usage: pmtufix table add [--exist] [--replace] NAME PREFIX [mtu N] [LAYER...]" \
 		pmtufix table add t || return 1
 	run_expect "$a" 2 "pmtufix table set t: mtu \`0' is out of range (68..65535)" \
 		pmtufix table set t mtu 0 || return 1

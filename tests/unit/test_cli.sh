@@ -64,7 +64,7 @@ expect 2 "" "*" "$pmtufix" table
 expect 2 "" "*" "$pmtufix" table add t
 expect 2 "" "pmtufix table add t: prefix length 33 is out of range for IPv4" \
 	"$pmtufix" table add t 10.0.0.0/33 ipip
-expect 2 "" "pmtufix table create a/b: invalid table name \`a/b' (1 to 31 letters, digits, \`_', \`.', \`-')" \
+expect 2 "" "pmtufix table create a/b: invalid table name \`a/b' (1 to 31 letters, digits, \`_', \`.', \`-', not starting with \`-')" \
 	"$pmtufix" table create a/b
 expect 2 "" "*" "$pmtufix" stats --json --prometheus
 expect 2 "" "pmtufix table create t: too-big-src-burst \`0' is out of range (1..1000000)" \
@@ -78,6 +78,125 @@ expect 2 "" "pmtufix table create t: unknown setting \`rate' (mtu, floor4, floor
 expect 2 "" "Usage: $pmtufix table set NAME [mtu N] [floor4 N] [floor6 N] [too-big-rate N] [too-big-burst N] [too-big-src-rate N] [too-big-src-burst N]" \
 	"$pmtufix" table set t
 expect 0 "*" "" "$pmtufix" help
+
+# -j and --help mean the same anywhere: the subcommand's full help on
+# stdout, exit 0, never a table name or a layer.
+for sub in "table" "table create" "table load" "table save" "table restore" \
+	   "table check" "table add" "table del" "table destroy" "lookup" \
+	   "stats" "overhead" "version" "help"; do
+	# shellcheck disable=SC2086
+	help=$("$pmtufix" $sub --help 2>/dev/null)
+	for form in "$sub -h" "--help $sub" "$sub x --help" "-j $sub -h"; do
+		# shellcheck disable=SC2086
+		expect 0 "$help" "" "$pmtufix" $form
+	done
+	case $help in
+	Usage:\ "$pmtufix ${sub#help}"*) checks=$((checks + 1)) ;;
+	*) checks=$((checks + 1)) failures=$((failures + 1))
+	   echo "not ok - $sub --help: $help" ;;
+	esac
+done
+expect 0 "$(printf '%s\n' \
+	"Usage: $pmtufix table create [--exist] NAME [mtu N] [floor4 N] [floor6 N] [too-big-rate N] [too-big-burst N] [too-big-src-rate N] [too-big-src-burst N]" \
+	"" \
+	"Creates an empty table with the settings given (the others take" \
+	"their defaults).  With --exist, a table that exists with the" \
+	"settings given is no error." \
+	"" \
+	"-j or --json, anywhere, gives JSON where there is output (not" \
+	"for save, whose format is text).  See pmtufix(8), TABLE FILE FORMAT.")" "" \
+	"$pmtufix" table create --help
+expect 0 '{"base_mtu":1500,"layers":"gre key","mtu":{"ipv4":1472,"ipv6":1472},"mss":{"ipv4":1432,"ipv6":1412}}' "" \
+	"$pmtufix" overhead gre key -j
+expect 0 '{"base_mtu":1400,"layers":"gre key","mtu":{"ipv4":1372,"ipv6":1372},"mss":{"ipv4":1332,"ipv6":1312}}' "" \
+	"$pmtufix" overhead gre --json key --mtu 1400
+expect 2 "" "pmtufix table save: the save format is text; table show -j gives JSON" \
+	"$pmtufix" table save -j
+
+# Table names starting with `-': an unknown option, whatever the command.
+expect 2 "" "pmtufix table create: unknown option \`-x' (table names cannot start with \`-')" \
+	"$pmtufix" table create -x
+expect 2 "" "pmtufix table create: unknown option \`--exists' (table names cannot start with \`-')" \
+	"$pmtufix" table create --exists edge
+expect 2 "" "pmtufix table load: unknown option \`-edge' (table names cannot start with \`-')" \
+	"$pmtufix" table load -edge /dev/null
+expect 2 "" "pmtufix table show: unknown option \`-x' (table names cannot start with \`-')" \
+	"$pmtufix" table show -x
+expect 2 "" "pmtufix table destroy: unknown option \`-x' (table names cannot start with \`-')" \
+	"$pmtufix" table destroy --exist -x
+expect 2 "" "pmtufix lookup: unknown option \`-x' (table names cannot start with \`-')" \
+	"$pmtufix" lookup -x 192.0.2.1
+
+# Check mode: every error of every file, FILE:LINE:COLUMN, exit 1; no
+# kernel needed (this host has no module), so no netlink socket either.
+tmpf=$(mktemp)
+cat >"$tmpf" <<'EOF2'
+# edge: settings, then entries
+set mtu 1400 floor4 536 too-big-burst 0
+192.0.2.0/24 ipip
+10.0.0.0/33 gre
+2001:db8::/32 gre keyx
+
+set mtu 1400 rate 10
+192.0.2.0/24 sit
+table other
+10.1.0.0/16 mtu 1400 esp tunnel aes-cbc
+192.0.2.0/24 gre
+EOF2
+bad="$tmpf:2:39: too-big-burst \`0' is out of range (1..1000000)
+$tmpf:4:1: prefix length 33 is out of range for IPv4
+$tmpf:5:19: unknown layer \`keyx'
+$tmpf:7:14: unknown setting \`rate' (mtu, floor4, floor6, too-big-rate, too-big-burst, too-big-src-rate, too-big-src-burst)
+$tmpf:8:1: duplicate prefix 192.0.2.0/24 (first on line 3)
+$tmpf:9:1: \`table' lines belong in restore files (table restore)
+$tmpf:10:22: esp: cipher aes-cbc needs an integrity algorithm
+$tmpf:11:1: duplicate prefix 192.0.2.0/24 (first on line 3)"
+expect 1 "" "$bad" "$pmtufix" table check "$tmpf"
+expect 1 "" "$bad" "$pmtufix" table load --check edge "$tmpf"
+expect 1 "" "$bad" "$pmtufix" table load edge --check "$tmpf"
+expect 1 "" "${bad//$tmpf/<stdin>}" "$pmtufix" table load --check edge - <"$tmpf"
+# Without --check the same errors refuse the load before the kernel.
+expect 2 "" "$bad" "$pmtufix" table load edge "$tmpf"
+printf 'set mtu 9000 too-big-src-rate 0\n10.0.0.0/8 ipip\n::/0 mtu 1280\n' >"$tmpf"
+expect 0 "" "" "$pmtufix" table check "$tmpf"
+expect 0 "" "" "$pmtufix" table load --check edge "$tmpf"
+expect 0 "" "" "$pmtufix" -j table check /dev/null "$tmpf"
+# No netlink socket at all in check mode (a load opens one to fail).
+if command -v strace >/dev/null &&
+   strace -f -qq -e trace=socket -o "$tmpf.trace" true 2>/dev/null; then
+	for cmd in "table check $tmpf" "table load --check edge $tmpf" \
+		   "table load edge $tmpf"; do
+		# shellcheck disable=SC2086
+		strace -f -qq -e trace=socket -o "$tmpf.trace" "$pmtufix" $cmd \
+			>/dev/null 2>&1
+		n=$(grep -c 'AF_NETLINK' "$tmpf.trace")
+		checks=$((checks + 1))
+		case $cmd:$n in
+		"table load edge"*:0 | "table check"*:[1-9]* | *--check*:[1-9]*)
+			failures=$((failures + 1))
+			echo "not ok - $cmd: $n netlink sockets" ;;
+		esac
+	done
+	rm -f "$tmpf.trace"
+else
+	echo "# SKIP netlink sockets of check mode: no strace here"
+fi
+expect 1 "" "pmtufix table check: cannot read /nonexistent: No such file or directory" \
+	"$pmtufix" table check /nonexistent
+# Restore files: `table NAME' lines first; check takes either kind.
+printf 'table a\nset mtu 1400\n10.0.0.0/8 ipip\ntable b\n10.0.0.0/8 gre\ntable a\n' >"$tmpf"
+expect 1 "" "$tmpf:6:7: table a given twice (first on line 1)" \
+	"$pmtufix" table check "$tmpf"
+expect 1 "" "$tmpf:6:7: table a given twice (first on line 1)" \
+	"$pmtufix" table restore --check "$tmpf"
+printf '10.0.0.0/8 ipip\ntable b\n' >"$tmpf"
+expect 1 "" "$tmpf:1:1: a \`table NAME' line must come first" \
+	"$pmtufix" table restore --check "$tmpf"
+printf '# saved\ntable a\nset mtu 1400\ntable b\n10.0.0.0/8 gre\n' >"$tmpf"
+expect 0 "" "" "$pmtufix" table restore --check "$tmpf"
+expect 0 "" "" "$pmtufix" table restore --check - <"$tmpf"
+expect 0 "" "" "$pmtufix" table check "$tmpf"
+rm -f "$tmpf"
 
 # Without the module.
 if [ ! -d /sys/module/xt_PMTUFIX ]; then
@@ -261,7 +380,7 @@ if "${CC:-cc}" -std=gnu11 -g -Wall -Wextra -Werror -Wno-unused-parameter \
       -D_GNU_SOURCE -DPMTUFIX_VERSION='"test"' -I"$top/userspace/pmtufix" \
       -I"$top/include/uapi" -I"$top/kmod" \
       $(pkg-config --cflags libmnl) -o "$harness" "$tmp/harness.c" \
-      "$top"/userspace/pmtufix/{genl,json,parse,print,request}.c \
+      "$top"/userspace/pmtufix/{genl,json,parse,print,request,tablefile}.c \
       "$top"/kmod/core/*.c $(pkg-config --libs libmnl); then
 	# EPERM and an ENOSPC without a message: the kernel explains neither.
 	expect 0 "" "$(printf '%s\n' \

@@ -120,6 +120,17 @@ strcmp_args() {
 		sed 's/.*"\(.*\)")/\1/' | sort -u
 }
 
+# flag_args FILE FUNCTION: the options FUNCTION in FILE takes out of its
+# arguments with table_take_flag().
+flag_args() {
+	awk -v fn="$2" '
+		$0 ~ "^(static )?int " fn "\\(" { on = 1 }
+		on { print }
+		on && /^}/ { on = 0 }' "$1" |
+		grep -o 'table_take_flag([^"]*"-[^"]*")' |
+		sed 's/.*"\(.*\)")/\1/' | sort -u
+}
+
 # array_strings FILE ARRAY: the strings of the C array initializer of
 # ARRAY in FILE.
 array_strings() {
@@ -130,9 +141,9 @@ array_strings() {
 }
 
 subcommands=$(sed -n 's/^\t{ "\([a-z]*\)", [a-z_]*_main,.*/\1/p' "$src/pmtufix.c")
-global_opts=$(strcmp_args "$src/pmtufix.c" main)
-table_subs=$(sed -n 's/^\t{ "\([a-z]*\)", cmd_[a-z_]* },$/\1/p' "$src/table.c")
-table_keys=$(array_strings "$src/table.c" settings)
+global_opts=$(strcmp_args "$src/pmtufix.c" | grep -vx -- --)
+table_subs=$(sed -n 's/^\t{ "\([a-z]*\)", \(cmd\|table\)_[a-z_]*, .*/\1/p' "$src/table.c")
+table_keys=$(array_strings "$src/parse.c" pmtufix_setting_descs)
 layer_words=$(sed -n 's/^\t{ "\([a-z0-9]*\)", PMTUFIX_LAYER_[A-Z0-9]*,.*/\1/p' "$src/parse.c")
 esp_modes=$(array_strings "$src/parse.c" esp_modes)
 esp_ciphers=$(array_strings "$src/parse.c" esp_ciphers)
@@ -170,7 +181,7 @@ expect_set "subcommands after --json -j" "$subcommands" pmtufix --json -j ''
 expect_set "global options" "$global_opts" pmtufix -
 expect_set "table subcommands" "$table_subs" pmtufix table ''
 expect_set "table subcommands after -j" "$table_subs" pmtufix -j table ''
-expect_set "table subcommands by prefix" "set show" pmtufix table s
+expect_set "table subcommands by prefix" "save set show" pmtufix table s
 
 # Options of each command, as its source parses them.
 expect_has "lookup options" "$(strcmp_args "$src/lookup.c")" pmtufix lookup -
@@ -184,8 +195,18 @@ expect_has "table list options" "$(strcmp_args "$src/table.c" cmd_list)" \
 	pmtufix table list -
 expect_has "table show options" "$(strcmp_args "$src/table.c" cmd_show)" \
 	pmtufix table show edge -
-expect_set "table add options" "$(strcmp_args "$src/table.c" cmd_add)" \
+expect_set "table add options" "$(flag_args "$src/table.c" cmd_add)" \
 	pmtufix table add edge -
+expect_set "table add options not given yet" "--replace" \
+	pmtufix table add --exist edge 10.0.0.0/8 -
+for sub in create destroy del; do
+	expect_set "table $sub options" "$(flag_args "$src/table.c" cmd_$sub)" \
+		pmtufix table $sub -
+done
+for sub in load restore; do
+	expect_set "table $sub options" \
+		"$(flag_args "$src/tablefile.c" table_$sub)" pmtufix table $sub -
+done
 expect_set "table create settings" "$table_keys" pmtufix table create edge ''
 expect_set "table set settings not given yet" \
 	"$(set_of $table_keys | grep -vx mtu)" \
@@ -279,7 +300,10 @@ expect_set "table names for table show" "edge lab.2" pmtufix table show ''
 check "table names come from the command" grep -q '^table list' "$tmp/calls"
 expect_set "table names by prefix" "lab.2" pmtufix table show l
 expect_set "table names after -j" "edge lab.2" pmtufix table show -j ''
-for sub in destroy flush set load add del; do
+expect_set "table names after --exist" "edge lab.2" \
+	pmtufix table destroy --exist ''
+expect_set "table names after --help" "edge lab.2" pmtufix --help table show ''
+for sub in destroy flush set load add del save; do
 	expect_set "table names for table $sub" "edge lab.2" pmtufix table $sub ''
 done
 expect_set "no table names for table create" "" pmtufix table create ''
@@ -294,6 +318,14 @@ cd "$tmp/files" || exit 1
 expect_set "file names for table load" "edge.conf" pmtufix table load edge e
 expect_set "no completion after table load's file" "" \
 	pmtufix table load edge edge.conf ''
+expect_set "file names for table load --check" "edge.conf" \
+	pmtufix table load --check edge e
+expect_set "file names for table check" "edge.conf lab.conf" \
+	pmtufix table check edge.conf ''
+expect_set "a file name for table restore" "lab.conf" \
+	pmtufix table restore l
+expect_set "no table names after table save NAME" "" \
+	pmtufix table save edge ''
 cd "$top" || exit 1
 
 # A command that fails says nothing and offers nothing.

@@ -341,6 +341,114 @@ static void test_format(void)
 	CHECK(len > 0 && strlen(buf) < sizeof(buf), "unknown type formatted");
 }
 
+/* A file line: its kind, or -1 with the column and message. */
+static int file_line(const char *line, struct pmtufix_line *pl,
+		     struct pmtufix_parse_error *err)
+{
+	memset(err, 0, sizeof(*err));
+	return pmtufix_parse_file_line(line, strlen(line), pl, err);
+}
+
+static void expect_file_error(const char *line, unsigned int column,
+			      const char *msg)
+{
+	struct pmtufix_parse_error err;
+	struct pmtufix_line pl;
+
+	CHECK_EQ(file_line(line, &pl, &err), -1, "`%s' accepted", line);
+	CHECK_EQ(err.column, column, "`%s': column (%s)", line, err.msg);
+	CHECK(!strcmp(err.msg, msg), "`%s': `%s', want `%s'", line, err.msg,
+	      msg);
+}
+
+/* set and table directives of table and restore files. */
+static void test_directives(void)
+{
+	struct pmtufix_parse_error err;
+	struct pmtufix_line pl;
+	unsigned int k;
+
+	CHECK_EQ(file_line("set mtu 1400 floor4 536 floor6 1220 too-big-rate 0 too-big-burst 1 too-big-src-rate 4294967294 too-big-src-burst 1000000",
+			   &pl, &err), PMTUFIX_LINE_SET, "%s", err.msg);
+	CHECK_EQ(pl.settings.given, (1U << PMTUFIX_NSETTINGS) - 1, "all given");
+	CHECK_EQ(pl.settings.value[0], 1400, "mtu");
+	CHECK_EQ(pl.settings.value[5], 4294967294U, "too-big-src-rate");
+	CHECK_EQ(pl.settings.value[6], 1000000, "too-big-src-burst");
+	for (k = 0; k < PMTUFIX_NSETTINGS; k++)
+		CHECK(pmtufix_setting_descs[k].attr != 0, "setting %u", k);
+
+	/* The last of a setting given twice; comments and blanks. */
+	CHECK_EQ(file_line("  set\tfloor6 1300 floor6 1280 # two", &pl, &err),
+		 PMTUFIX_LINE_SET, "%s", err.msg);
+	CHECK_EQ(pl.settings.given, 1U << 2, "floor6 only");
+	CHECK_EQ(pl.settings.value[2], 1280, "the last floor6");
+
+	CHECK_EQ(file_line("table edge-1.a_b", &pl, &err), PMTUFIX_LINE_TABLE,
+		 "%s", err.msg);
+	CHECK(!strcmp(pl.table, "edge-1.a_b"), "table name `%s'", pl.table);
+	CHECK_EQ(file_line("10.0.0.0/8 ipip", &pl, &err), PMTUFIX_LINE_ENTRY,
+		 "%s", err.msg);
+	CHECK_EQ(pl.entry.nlayers, 1, "the entry's layers");
+	CHECK_EQ(file_line("   # nothing", &pl, &err), PMTUFIX_LINE_BLANK,
+		 "comment");
+
+	expect_file_error("set", 1, "set: missing settings");
+	expect_file_error("set mtu", 5, "`mtu' needs a value");
+	expect_file_error("set mtu 67", 9, "mtu `67' is out of range (68..65535)");
+	expect_file_error("set floor4 65536", 12,
+			  "floor4 `65536' is out of range (0..65535)");
+	expect_file_error("set too-big-rate 4294967295", 18,
+			  "too-big-rate `4294967295' is out of range (0..4294967294)");
+	expect_file_error("set too-big-rate 99999999999", 18,
+			  "too-big-rate `99999999999' is out of range (0..4294967294)");
+	expect_file_error("set too-big-burst -1", 19,
+			  "too-big-burst `-1' is out of range (1..1000000)");
+	expect_file_error("set mtu 1400 rate 5", 14,
+			  "unknown setting `rate' (mtu, floor4, floor6, too-big-rate, too-big-burst, too-big-src-rate, too-big-src-burst)");
+	expect_file_error("table", 1, "table: one table name expected");
+	expect_file_error("table a b", 9, "table: one table name expected");
+	expect_file_error("table -a", 7,
+			  "invalid table name `-a' (1 to 31 letters, digits, `_', `.', `-', not starting with `-')");
+	expect_file_error("table a/b", 7,
+			  "invalid table name `a/b' (1 to 31 letters, digits, `_', `.', `-', not starting with `-')");
+
+	/* Entry-only parsing does not take directives. */
+	CHECK_EQ(parse_str("set mtu 1400", &pl.entry, &err), -1,
+		 "set in pmtufix_parse_line()");
+	CHECK_EQ(pmtufix_table_name_valid("-a"), 0, "a name starting with -");
+	CHECK_EQ(pmtufix_table_name_valid("a-"), 1, "a name with - after");
+}
+
+/* Entries back to lines that parse to the same entry and line again. */
+static void test_format_entry(void)
+{
+	static const char *const lines[] = {
+		"10.0.0.0/8",
+		"0.0.0.0/0 mtu 9000",
+		"2001:db8::/32 mtu 1400 esp tunnel6 aes-cbc hmac-sha256 icv 128 natt",
+		"192.0.2.1/32 raw 12 mpls 3 gre key seq csum geneve6 opt 8",
+		"::/0 ip6gretap key noencaplimit wireguard pppoe",
+	};
+	struct pmtufix_parse_error err;
+	struct pmtufix_entry_spec e, again;
+	char buf[512], buf2[512];
+	size_t i;
+	int len;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		CHECK_EQ(parse_str(lines[i], &e, &err), 1, "`%s': %s", lines[i],
+			 err.msg);
+		len = pmtufix_format_entry(&e, buf, sizeof(buf));
+		CHECK(!strcmp(buf, lines[i]), "`%s' formatted as `%s'",
+		      lines[i], buf);
+		CHECK_EQ(len, strlen(lines[i]), "`%s': length", lines[i]);
+		CHECK_EQ(parse_str(buf, &again, &err), 1, "`%s'", buf);
+		pmtufix_format_entry(&again, buf2, sizeof(buf2));
+		CHECK(!strcmp(buf, buf2), "`%s' again as `%s'", buf, buf2);
+	}
+	CHECK_EQ(pmtufix_format_entry(&e, NULL, 0), len, "size 0");
+}
+
 int main(void)
 {
 	test_good_lines();
@@ -348,5 +456,7 @@ int main(void)
 	test_argv();
 	test_round_trip_all();
 	test_format();
+	test_directives();
+	test_format_entry();
 	return unit_done("parse");
 }

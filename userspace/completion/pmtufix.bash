@@ -155,11 +155,6 @@ _pmtufix_layers()
 # after NAME.
 _pmtufix_entry()
 {
-	if (($# == 0)); then
-		[[ $cur == -* ]] && _pmtufix_reply '--replace'
-		return
-	fi
-	[[ $1 == --replace ]] && shift
 	(($# == 0)) && return			# the prefix
 	shift
 	if (($# == 0)); then
@@ -174,12 +169,34 @@ _pmtufix_entry()
 	_pmtufix_layers "$@"
 }
 
-# $1: the table subcommand; the rest, the words between it and the cursor.
 _pmtufix_table()
 {
-	local sub=$1 w json=' -j --json '
+	local sub=$1 w opts='' pos=()
 
 	shift
+	case $sub in
+	create | destroy | del)	opts='--exist' ;;
+	add)			opts='--exist --replace' ;;
+	load | restore)		opts='--check' ;;
+	list)			opts='--names -j --json' ;;
+	show)			opts='-j --json' ;;
+	esac
+	# Options come anywhere: those given are not arguments, nor offered.
+	for w; do
+		if [[ $w == -* ]]; then
+			opts=" $opts "
+			opts=${opts/ $w / }
+			[[ $w == -j ]] && opts=${opts/ --json / }
+			[[ $w == --json ]] && opts=${opts/ -j / }
+		else
+			pos+=("$w")
+		fi
+	done
+	if [[ $cur == -* ]]; then
+		_pmtufix_reply "$opts"
+		return
+	fi
+	set -- "${pos[@]}"
 	case $sub in
 	create | set)
 		(($# == 0)) && { [[ $sub == set ]] && _pmtufix_tables; return; }
@@ -188,31 +205,23 @@ _pmtufix_table()
 			 too-big-src-rate too-big-src-burst; do
 			[[ " ${*:2} " == *" $w "* ]] || _pmtufix_reply "$w"
 		done ;;
-	destroy | flush)
+	destroy | flush | show | save)
 		(($# == 0)) && _pmtufix_tables ;;
-	list)
-		[[ " $* " == *' -j '* || " $* " == *' --json '* ]] && json=
-		[[ " $* " == *' --names '* ]] || json+=' --names'
-		_pmtufix_reply "$json" ;;
 	load)
 		case $# in
 		0) _pmtufix_tables ;;
 		1) _pmtufix_files ;;
 		esac ;;
+	restore)
+		(($# == 0)) && _pmtufix_files ;;
+	check)
+		_pmtufix_files ;;
 	add)
 		(($# == 0)) && { _pmtufix_tables; return; }
 		shift
 		_pmtufix_entry "$@" ;;
 	del)
 		(($# == 0)) && _pmtufix_tables ;;
-	show)
-		if [[ $cur == -* ]] || (($# > 0)); then
-			[[ " $* " == *' -j '* || " $* " == *' --json '* ]] ||
-				_pmtufix_reply "$json"
-		fi
-		[[ $cur == -* ]] && return
-		for w; do [[ $w == -* ]] || return; done
-		_pmtufix_tables ;;
 	esac
 }
 
@@ -220,15 +229,19 @@ _pmtufix()
 {
 	local cur words cword i sub w args n
 	local subcommands='table lookup stats overhead version help'
-	local table_subcommands='create destroy list flush set load add del show'
+	local table_subcommands='create destroy list flush set load check save
+		restore add del show'
 
 	COMPREPLY=()
 	_pmtufix_words
 	cur=${words[cword]}
 
-	# Global options first.
+	# Global options before the subcommand (they may come anywhere).
 	for ((i = 1; i < cword; i++)); do
-		[[ ${words[i]} == -j || ${words[i]} == --json ]] || break
+		case ${words[i]} in
+		-j | --json | -h | --help) ;;
+		*) break ;;
+		esac
 	done
 	if ((cword == i)); then
 		if [[ $cur == -* ]]; then

@@ -71,7 +71,7 @@ static void pmtufix_tg_parse(struct xt_option_call *cb)
 	case O_TABLE:
 		if (!pmtufix_table_name_valid(info->table))
 			xtables_error(PARAMETER_PROBLEM,
-				      "PMTUFIX: invalid table name `%s': use letters, digits, `_', `.' and `-'",
+				      "PMTUFIX: invalid table name `%s': use letters, digits, `_', `.' and `-', not `-' first",
 				      cb->arg);
 		break;
 	case O_LOOKUP:

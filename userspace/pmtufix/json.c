@@ -100,6 +100,12 @@ void json_null(struct json *j)
 	fputs("null", j->f);
 }
 
+void json_bool(struct json *j, int v)
+{
+	json_sep(j);
+	fputs(v ? "true" : "false", j->f);
+}
+
 void json_kv_string(struct json *j, const char *key, const char *s)
 {
 	json_key(j, key);

@@ -27,6 +27,7 @@ void json_key(struct json *j, const char *key);
 void json_string(struct json *j, const char *s);
 void json_u64(struct json *j, uint64_t v);
 void json_null(struct json *j);
+void json_bool(struct json *j, int v);
 
 /* Shorthands for "key": value members. */
 void json_kv_string(struct json *j, const char *key, const char *s);

@@ -114,6 +114,16 @@ static void print_text(const struct lookup *lk)
 	       (unsigned long long)r->icmp_repaired);
 }
 
+void lookup_help(int argc, const char *argv[])
+{
+	printf("Usage: %s lookup NAME ADDRESS [-j|--json]\n"
+	       "\n"
+	       "Shows the entry of table NAME that ADDRESS (IPv4 or IPv6)\n"
+	       "matches, longest prefix first, with its base and inner MTU, the\n"
+	       "MSS a SYN from or to ADDRESS gets, and the entry's counters.\n",
+	       prog);
+}
+
 int lookup_main(int argc, const char *argv[])
 {
 	struct pmtufix_parse_error err;
@@ -133,6 +143,11 @@ int lookup_main(int argc, const char *argv[])
 			lk.addr = argv[i];
 		else
 			lk.name = NULL;
+	}
+	if (lk.name && lk.name[0] == '-') {
+		fprintf(stderr, "pmtufix lookup: unknown option `%s' (table names cannot start with `-')\n",
+			lk.name);
+		return 2;
 	}
 	if (!lk.name || !lk.addr) {
 		fprintf(stderr, "Usage: %s lookup NAME ADDRESS [-j|--json]\n",

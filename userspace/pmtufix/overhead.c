@@ -32,6 +32,11 @@ static void usage(FILE *f)
 		prog);
 }
 
+void overhead_help(int argc, const char *argv[])
+{
+	usage(stdout);
+}
+
 static int parse_mtu(const char *s, u32 *mtu)
 {
 	char *end;
@@ -83,16 +88,14 @@ int overhead_main(int argc, const char *argv[])
 {
 	struct pmtufix_layer layers[PMTUFIX_MAX_LAYERS];
 	struct pmtufix_parse_error err;
-	int json = pmtufix_json, i;
+	int json = pmtufix_json, i, nwords = 0;
 	unsigned int n = 0;
 	u32 base = PMTUFIX_DEFAULT_MTU, mtu[2], mss[2];
 	char words[512];
 
+	/* Options anywhere, the layer words in their order. */
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		} else if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
 			json = 1;
 		} else if (!strcmp(argv[i], "--mtu")) {
 			if (++i >= argc) {
@@ -105,18 +108,15 @@ int overhead_main(int argc, const char *argv[])
 					PMTUFIX_MTU_MAX);
 				return 2;
 			}
-		} else if (!strcmp(argv[i], "--")) {
-			i++;
-			break;
-		} else {
-			break;
+		} else if (strcmp(argv[i], "--")) {
+			argv[nwords++] = argv[i];
 		}
 	}
-	if (i >= argc) {
+	if (!nwords) {
 		usage(stderr);
 		return 2;
 	}
-	if (pmtufix_parse_layers(argc - i, argv + i, layers, &n, &err)) {
+	if (pmtufix_parse_layers(nwords, argv, layers, &n, &err)) {
 		fprintf(stderr, "pmtufix overhead: %s\n", err.msg);
 		return 2;
 	}

@@ -130,10 +130,10 @@ static int fail_at(const struct words *ws, int i, const char *fmt, ...)
 	return -1;
 }
 
-/* A decimal number of at most 9 digits, or (too long) 0xffffffff. */
+/* A decimal number; a larger one than 0xffffffff reads as 0xffffffff. */
 static int parse_uint(const char *s, u32 *out)
 {
-	u32 v = 0;
+	unsigned long long v = 0;
 	size_t i;
 
 	if (!*s)
@@ -141,12 +141,10 @@ static int parse_uint(const char *s, u32 *out)
 	for (i = 0; s[i]; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return -1;
-		if (i < 9)
-			v = v * 10 + (u32)(s[i] - '0');
-		else
-			v = 0xffffffff;
+		if (v <= 0xffffffffULL)
+			v = v * 10 + (unsigned long long)(s[i] - '0');
 	}
-	*out = v;
+	*out = v > 0xffffffffULL ? 0xffffffff : (u32)v;
 	return 0;
 }
 
@@ -615,16 +613,112 @@ static int split_line(const char *line, size_t len, char *store,
 	return n;
 }
 
-int pmtufix_parse_line(const char *line, size_t len,
-		       struct pmtufix_entry_spec *e,
-		       struct pmtufix_parse_error *err)
+const struct pmtufix_setting_desc pmtufix_setting_descs[PMTUFIX_NSETTINGS] = {
+	{ "mtu", PMTUFIX_A_MTU, PMTUFIX_MTU_MIN, PMTUFIX_MTU_MAX },
+	{ "floor4", PMTUFIX_A_FLOOR4, 0, PMTUFIX_MTU_MAX },
+	{ "floor6", PMTUFIX_A_FLOOR6, 0, PMTUFIX_MTU_MAX },
+	{ "too-big-rate", PMTUFIX_A_TOO_BIG_RATE, 0, 0xfffffffe },
+	{ "too-big-burst", PMTUFIX_A_TOO_BIG_BURST, 1,
+	  PMTUFIX_MAX_TOO_BIG_BURST },
+	{ "too-big-src-rate", PMTUFIX_A_TOO_BIG_SRC_RATE, 0, 0xfffffffe },
+	{ "too-big-src-burst", PMTUFIX_A_TOO_BIG_SRC_BURST, 1,
+	  PMTUFIX_MAX_TOO_BIG_BURST },
+};
+
+static int parse_setting_words(const struct words *ws,
+			       struct pmtufix_settings *s)
+{
+	const struct pmtufix_setting_desc *d;
+	unsigned int k;
+	char q[48];
+	u32 v;
+	int i;
+
+	for (i = 0; i < ws->n; i += 2) {
+		for (k = 0; k < PMTUFIX_NSETTINGS; k++)
+			if (!strcmp(ws->w[i], pmtufix_setting_descs[k].word))
+				break;
+		if (k == PMTUFIX_NSETTINGS)
+			return fail_at(ws, i, "unknown setting `%s' (mtu, floor4, floor6, too-big-rate, too-big-burst, too-big-src-rate, too-big-src-burst)",
+				       quote(ws->w[i], q, sizeof(q)));
+		if (i + 1 >= ws->n)
+			return fail_at(ws, i, "`%s' needs a value", ws->w[i]);
+		d = &pmtufix_setting_descs[k];
+		if (parse_uint(ws->w[i + 1], &v) || v < d->min || v > d->max)
+			return fail_at(ws, i + 1, "%s `%s' is out of range (%u..%u)",
+				       d->word, quote(ws->w[i + 1], q, sizeof(q)),
+				       d->min, d->max);
+		s->value[k] = v;
+		s->given |= 1U << k;
+	}
+	return 0;
+}
+
+int pmtufix_parse_settings(int argc, const char *const argv[],
+			   struct pmtufix_settings *s,
+			   struct pmtufix_parse_error *err)
+{
+	struct words ws = { argv, argc, 0, err };
+
+	return parse_setting_words(&ws, s);
+}
+
+/* Word @i of @ws is a table name: 0, or -1 and the error. */
+static int name_word(const struct words *ws, int i)
+{
+	char q[48];
+
+	if (pmtufix_table_name_valid(ws->w[i]))
+		return 0;
+	return fail_at(ws, i, "invalid table name `%s' (1 to %d letters, digits, `_', `.', `-', not starting with `-')",
+		       quote(ws->w[i], q, sizeof(q)),
+		       PMTUFIX_TABLE_NAME_LEN - 1);
+}
+
+int pmtufix_check_table_name(const char *name,
+			     struct pmtufix_parse_error *err)
+{
+	struct words ws = { &name, 1, 0, err };
+
+	return name_word(&ws, 0);
+}
+
+/* The words of a file line after its first: a directive's arguments. */
+static int parse_directive(const struct words *ws, struct pmtufix_line *out)
+{
+	struct words rest = { ws->w + 1, ws->n - 1, 1, ws->err };
+
+	if (!strcmp(ws->w[0], "set")) {
+		if (!rest.n)
+			return fail_at(ws, 0, "set: missing settings");
+		if (parse_setting_words(&rest, &out->settings))
+			return -1;
+		return PMTUFIX_LINE_SET;
+	}
+	if (ws->n != 2)
+		return fail_at(ws, ws->n > 2 ? 2 : 0,
+			       "table: one table name expected");
+	if (name_word(ws, 1))
+		return -1;
+	snprintf(out->table, sizeof(out->table), "%s", ws->w[1]);
+	return PMTUFIX_LINE_TABLE;
+}
+
+/*
+ * Cuts a line into words and parses them: entries only (@out NULL, the
+ * entry in @e) or directives too.  The kind of line, or -1 and @err.
+ */
+static int parse_words_of(const char *line, size_t len,
+			  struct pmtufix_entry_spec *e,
+			  struct pmtufix_line *out,
+			  struct pmtufix_parse_error *err)
 {
 	char store[LINE_MAX_WORDS * WORD_MAX];
 	const char *words[LINE_MAX_WORDS];
 	unsigned int cols[LINE_MAX_WORDS];
 	struct pmtufix_parse_error dummy;
 	struct words ws;
-	int n;
+	int n, r;
 
 	if (!err)
 		err = &dummy;
@@ -633,12 +727,32 @@ int pmtufix_parse_line(const char *line, size_t len,
 	if (n <= 0)
 		return n;
 	ws = (struct words){ words, n, 0, err };
-	if (parse_entry_words(&ws, e) == 0)
-		return 1;
+	if (out && (!strcmp(words[0], "set") || !strcmp(words[0], "table")))
+		r = parse_directive(&ws, out);
+	else
+		r = parse_entry_words(&ws, e) ? -1 : PMTUFIX_LINE_ENTRY;
+	if (r >= 0)
+		return r;
 	/* Word index back to the byte column of that word. */
 	err->column = err->column >= 1 && err->column <= (unsigned int)n ?
 		      cols[err->column - 1] : 1;
 	return -1;
+}
+
+int pmtufix_parse_line(const char *line, size_t len,
+		       struct pmtufix_entry_spec *e,
+		       struct pmtufix_parse_error *err)
+{
+	return parse_words_of(line, len, e, NULL, err);
+}
+
+int pmtufix_parse_file_line(const char *line, size_t len,
+			    struct pmtufix_line *out,
+			    struct pmtufix_parse_error *err)
+{
+	memset(&out->settings, 0, sizeof(out->settings));
+	out->table[0] = '\0';
+	return parse_words_of(line, len, &out->entry, out, err);
 }
 
 /* snprintf-like appending: *len counts what is needed, @buf gets what fits. */
@@ -729,4 +843,24 @@ void pmtufix_format_prefix(const struct pmtufix_entry_spec *e, char *buf,
 
 	format_addr(e->family, e->addr, addr, sizeof(addr));
 	snprintf(buf, size, "%s/%u", addr, e->plen);
+}
+
+int pmtufix_format_entry(const struct pmtufix_entry_spec *e, char *buf,
+			 size_t size)
+{
+	char pfx[INET6_ADDRSTRLEN + 8];
+	size_t len = 0;
+	unsigned int i;
+
+	if (size)
+		buf[0] = '\0';
+	pmtufix_format_prefix(e, pfx, sizeof(pfx));
+	append(buf, size, &len, "%s", pfx);
+	if (e->mtu)
+		append(buf, size, &len, " mtu %u", e->mtu);
+	for (i = 0; i < e->nlayers; i++) {
+		append(buf, size, &len, " ");
+		format_layer(&e->layers[i], buf, size, &len);
+	}
+	return (int)len;
 }

@@ -84,6 +84,64 @@ int pmtufix_parse_line(const char *line, size_t len,
 		       struct pmtufix_parse_error *err);
 
 /*
+ * Table settings: the words of `table create', `table set' and of the
+ * `set' directive of table files, in the order requests and `table save'
+ * give them.
+ */
+#define PMTUFIX_NSETTINGS	7
+
+struct pmtufix_setting_desc {
+	const char *word;	/* "too-big-rate" */
+	u16 attr;		/* PMTUFIX_A_TOO_BIG_RATE */
+	u32 min, max;
+};
+
+extern const struct pmtufix_setting_desc
+	pmtufix_setting_descs[PMTUFIX_NSETTINGS];
+
+/* Settings given: bit k of @given says @value[k] holds setting k. */
+struct pmtufix_settings {
+	u32 given;
+	u32 value[PMTUFIX_NSETTINGS];
+};
+
+/*
+ * "WORD VALUE..." pairs, merged into @s (a setting given again takes the
+ * last value).  0, or -1 and @err, the column the 1-based index of the bad
+ * word.
+ */
+int pmtufix_parse_settings(int argc, const char *const argv[],
+			   struct pmtufix_settings *s,
+			   struct pmtufix_parse_error *err);
+
+/* What a line of a table file or of a restore file holds. */
+enum pmtufix_line_kind {
+	PMTUFIX_LINE_BLANK,	/* empty or a comment */
+	PMTUFIX_LINE_ENTRY,	/* PREFIX [mtu N] [LAYER...] */
+	PMTUFIX_LINE_SET,	/* set WORD VALUE... */
+	PMTUFIX_LINE_TABLE,	/* table NAME: starts a table (restore) */
+};
+
+struct pmtufix_line {
+	struct pmtufix_entry_spec entry;	/* PMTUFIX_LINE_ENTRY */
+	struct pmtufix_settings settings;	/* PMTUFIX_LINE_SET */
+	char table[PMTUFIX_TABLE_NAME_LEN];	/* PMTUFIX_LINE_TABLE */
+};
+
+/*
+ * One line of a table or restore file, as pmtufix_parse_line() but also
+ * taking `set' and `table' directives: the enum pmtufix_line_kind, or -1
+ * and @err (column in bytes).
+ */
+int pmtufix_parse_file_line(const char *line, size_t len,
+			    struct pmtufix_line *out,
+			    struct pmtufix_parse_error *err);
+
+/* A table name that is not refused: see pmtufix_table_name_valid(). */
+int pmtufix_check_table_name(const char *name,
+			     struct pmtufix_parse_error *err);
+
+/*
  * Layer words back from layers, in the form the parsers accept: writes a
  * NUL-terminated string into @buf (@size bytes) and returns its length, or
  * the length it would need (like snprintf).
@@ -94,5 +152,13 @@ int pmtufix_format_layers(const struct pmtufix_layer *layers,
 /* "192.0.2.0/24" back from an entry; @buf of at least 50 bytes. */
 void pmtufix_format_prefix(const struct pmtufix_entry_spec *e, char *buf,
 			   size_t size);
+
+/*
+ * An entry as a table file line, without the newline: "PREFIX [mtu N]
+ * [LAYER...]", which pmtufix_parse_line() reads back to the same entry.
+ * Returns the length, or the length it would need (like snprintf).
+ */
+int pmtufix_format_entry(const struct pmtufix_entry_spec *e, char *buf,
+			 size_t size);
 
 #endif /* _PMTUFIX_PARSE_H */

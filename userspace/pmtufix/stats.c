@@ -399,6 +399,16 @@ static int stats_prometheus(const char *name)
 	return ret ? 1 : 0;
 }
 
+void stats_help(int argc, const char *argv[])
+{
+	printf("Usage: %s stats [NAME] [--per-cpu] [-j|--json|--prometheus]\n"
+	       "       %s stats reset [NAME]\n"
+	       "\n"
+	       "Shows the counters of table NAME, or of every table, summed over\n"
+	       "the CPUs or (--per-cpu) CPU by CPU, as text, JSON or in the\n"
+	       "Prometheus text format; or zeroes them.\n", prog, prog);
+}
+
 int stats_main(int argc, const char *argv[])
 {
 	int json = pmtufix_json, prom = 0, percpu = 0, i, ret;

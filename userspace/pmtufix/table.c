@@ -1,181 +1,335 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pmtufix table create|destroy|list|flush|set|load|add|del|show
+ * pmtufix table create|destroy|list|set|add|del|show, the help of every
+ * table command, and their dispatch (whole-table commands are in
+ * tablefile.c).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <linux/pmtufix.h>
 
 #include "core/limits.h"
-#include "array.h"
 #include "genl.h"
 #include "json.h"
 #include "parse.h"
 #include "print.h"
 #include "request.h"
 #include "subcommands.h"
+#include "table.h"
 
-static int usage(const char *sub)
-{
-	fprintf(stderr, "Usage: %s table %s\n", prog, sub);
-	return 2;
-}
-
-/* What messages name: "table SUB NAME". */
-#define ACTION_LEN	96
-
-/* @action for @sub on table @name: 0, or -1 if @name is not a table name. */
-static int table_action(char action[ACTION_LEN], const char *sub,
-			const char *name)
-{
-	snprintf(action, ACTION_LEN, "table %s %s", sub, name);
-	if (!pmtufix_table_name_valid(name)) {
-		fprintf(stderr,
-			"pmtufix %s: invalid table name `%s' (1 to %d letters, digits, `_', `.', `-')\n",
-			action, name, PMTUFIX_TABLE_NAME_LEN - 1);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * A command of @want words on table argv[1]: 0 and @action, or the exit
- * status of a usage error.
- */
-static int table_args(int argc, const char *argv[], int want,
-		      const char *usage_line, char action[ACTION_LEN])
-{
-	if (argc != want)
-		return usage(usage_line);
-	return table_action(action, argv[0], argv[1]) ? 2 : 0;
-}
-
-/* The settings of a table, in the order requests carry them. */
-#define NDEFAULTS	7
-#define DEFAULTS_USAGE	"[mtu N] [floor4 N] [floor6 N] " \
+#define SETTINGS_USAGE	"[mtu N] [floor4 N] [floor6 N] " \
 			"[too-big-rate N] [too-big-burst N] " \
 			"[too-big-src-rate N] [too-big-src-burst N]"
 
+static int cmd_create(int argc, const char *argv[]);
+static int cmd_set(int argc, const char *argv[]);
+static int cmd_destroy(int argc, const char *argv[]);
+static int cmd_list(int argc, const char *argv[]);
+static int cmd_add(int argc, const char *argv[]);
+static int cmd_del(int argc, const char *argv[]);
+static int cmd_show(int argc, const char *argv[]);
+
 static const struct {
-	const char *word;
-	uint16_t attr;
-	unsigned long min, max;
-} settings[NDEFAULTS] = {
-	{ "mtu", PMTUFIX_A_MTU, PMTUFIX_MTU_MIN, PMTUFIX_MTU_MAX },
-	{ "floor4", PMTUFIX_A_FLOOR4, 0, PMTUFIX_MTU_MAX },
-	{ "floor6", PMTUFIX_A_FLOOR6, 0, PMTUFIX_MTU_MAX },
-	{ "too-big-rate", PMTUFIX_A_TOO_BIG_RATE, 0, UINT32_MAX - 1 },
-	{ "too-big-burst", PMTUFIX_A_TOO_BIG_BURST, 1,
-	  PMTUFIX_MAX_TOO_BIG_BURST },
-	{ "too-big-src-rate", PMTUFIX_A_TOO_BIG_SRC_RATE, 0, UINT32_MAX - 1 },
-	{ "too-big-src-burst", PMTUFIX_A_TOO_BIG_SRC_BURST, 1,
-	  PMTUFIX_MAX_TOO_BIG_BURST },
+	const char *name;
+	int (*cmd)(int argc, const char *argv[]);
+	const char *usage;	/* after "table " */
+	const char *help;
+} commands[] = {
+	{ "create", cmd_create, "create [--exist] NAME " SETTINGS_USAGE,
+	  "Creates an empty table with the settings given (the others take\n"
+	  "their defaults).  With --exist, a table that exists with the\n"
+	  "settings given is no error.\n" },
+	{ "set", cmd_set, "set NAME " SETTINGS_USAGE,
+	  "Changes settings of a table; the others stay as they are.\n" },
+	{ "destroy", cmd_destroy, "destroy [--exist] NAME",
+	  "Destroys a table no iptables rule uses.  With --exist, a table that\n"
+	  "does not exist is no error.\n" },
+	{ "list", cmd_list, "list [--names]",
+	  "Lists the tables of the network namespace with their settings,\n"
+	  "or only their names.\n" },
+	{ "flush", table_flush, "flush NAME",
+	  "Removes every entry of a table, in one step.\n" },
+	{ "load", table_load, "load [--check] NAME FILE",
+	  "Replaces the entries of a table, in one step, with those of FILE\n"
+	  "(`-': standard input), and applies its `set' lines with them.\n"
+	  "Creates the table if need be.  The whole file is checked first;\n"
+	  "with --check, only that: no change, exit 1 if FILE has errors.\n" },
+	{ "check", table_check, "check FILE...",
+	  "Checks table files, or restore files, without the module: every\n"
+	  "error is shown as FILE:LINE:COLUMN: message; exit 1 if any.\n" },
+	{ "save", table_save, "save [NAME]",
+	  "Prints a table as `table load' reads it back: a `set' line with\n"
+	  "every setting, then the entries.  Without NAME, every table, each\n"
+	  "after a `table NAME' line, as `table restore' reads it back.\n" },
+	{ "restore", table_restore, "restore [--check] [FILE]",
+	  "Loads every table of FILE (default: standard input), as `table\n"
+	  "save' prints them, creating those that do not exist.  Each table\n"
+	  "changes in one step; tables not in FILE are left alone.  With\n"
+	  "--check, only checks FILE.\n" },
+	{ "add", cmd_add, "add [--exist] [--replace] NAME PREFIX [mtu N] [LAYER...]",
+	  "Adds an entry.  --replace changes the entry of the same prefix;\n"
+	  "with --exist, the same entry being there already is no error.\n" },
+	{ "del", cmd_del, "del [--exist] NAME PREFIX...",
+	  "Deletes entries, all or none.  With --exist, prefixes that are not\n"
+	  "in the table are no error; the others are deleted.\n" },
+	{ "show", cmd_show, "show NAME",
+	  "Shows a table's settings and entries with their counters.\n" },
 };
 
-/* The value of settings[@k]: 0, or -1 after saying why not. */
-static int parse_setting(const char *action, unsigned int k, const char *s,
-			 uint32_t *v)
-{
-	unsigned long n;
-	char *end;
+#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
-	errno = 0;
-	n = strtoul(s, &end, 10);
-	if (errno || *end || end == s || s[0] == '-' || n < settings[k].min ||
-	    n > settings[k].max) {
+static int find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(name, commands[i].name))
+			return (int)i;
+	return -1;
+}
+
+int table_usage(const char *sub)
+{
+	int i = find_command(sub);
+
+	fprintf(stderr, "Usage: %s table %s\n", prog,
+		i >= 0 ? commands[i].usage : sub);
+	return 2;
+}
+
+void table_help(int argc, const char *argv[])
+{
+	int i = argc > 1 ? find_command(argv[1]) : -1;
+	size_t k;
+
+	if (i >= 0) {
+		printf("Usage: %s table %s\n\n%s", prog, commands[i].usage,
+		       commands[i].help);
+	} else {
+		printf("Usage: %s table COMMAND ...\n", prog);
+		for (k = 0; k < NCOMMANDS; k++)
+			printf("\n  table %s\n%s", commands[k].usage,
+			       commands[k].help);
+	}
+	printf("\n-j or --json, anywhere, gives JSON where there is output (not\n"
+	       "for save, whose format is text).  See pmtufix(8), TABLE FILE FORMAT.\n");
+}
+
+int table_action(char action[ACTION_LEN], const char *sub, const char *name)
+{
+	struct pmtufix_parse_error err;
+
+	snprintf(action, ACTION_LEN, "table %s %s", sub, name);
+	if (name[0] == '-') {
 		fprintf(stderr,
-			"pmtufix %s: %s `%s' is out of range (%lu..%lu)\n",
-			action, settings[k].word, s, settings[k].min,
-			settings[k].max);
+			"pmtufix table %s: unknown option `%s' (table names cannot start with `-')\n",
+			sub, name);
 		return -1;
 	}
-	*v = n;
+	if (pmtufix_check_table_name(name, &err)) {
+		fprintf(stderr, "pmtufix %s: %s\n", action, err.msg);
+		return -1;
+	}
 	return 0;
 }
 
-/*
- * DEFAULTS_USAGE into @attrs, in the order of settings[] whatever the order
- * given, the last of a setting given twice: how many, or -1.
- */
-static int parse_defaults(const char *action, int argc, const char *argv[],
-			  struct pmtufix_u32_attr attrs[NDEFAULTS])
+int table_take_flag(int *argc, const char *argv[], const char *flag)
 {
-	uint32_t def[NDEFAULTS];
-	unsigned int k;
-	int i, n = 0;
+	int i, j, found = 0;
 
-	for (k = 0; k < NDEFAULTS; k++)
-		def[k] = UINT32_MAX;	/* not given: no value is this large */
-	for (i = 0; i < argc; i += 2) {
-		for (k = 0; k < NDEFAULTS; k++)
-			if (!strcmp(argv[i], settings[k].word))
-				break;
-		if (k == NDEFAULTS) {
-			fprintf(stderr,
-				"pmtufix %s: unknown setting `%s' (mtu, floor4, floor6, too-big-rate, too-big-burst, too-big-src-rate, too-big-src-burst)\n",
-				action, argv[i]);
-			return -1;
-		}
-		if (i + 1 >= argc) {
-			fprintf(stderr, "pmtufix %s: `%s' needs a value\n",
-				action, argv[i]);
-			return -1;
-		}
-		if (parse_setting(action, k, argv[i + 1], &def[k]))
-			return -1;
+	for (i = j = 1; i < *argc; i++) {
+		if (!strcmp(argv[i], flag))
+			found = 1;
+		else
+			argv[j++] = argv[i];
 	}
-	for (k = 0; k < NDEFAULTS; k++) {
-		if (def[k] == UINT32_MAX)
-			continue;
-		attrs[n].type = settings[k].attr;
-		attrs[n++].value = def[k];
-	}
-	return n;
+	*argc = j;
+	return found;
 }
 
-/* create NAME [SETTINGS], set NAME SETTINGS: argv[0] is "create" or "set". */
-static int create_or_set(int argc, const char *argv[], uint8_t cmd,
-			 int min_argc, const char *usage_line)
+int table_no_options(const char *sub, int argc, const char *argv[])
 {
-	struct pmtufix_u32_attr attrs[NDEFAULTS];
-	char action[ACTION_LEN];
-	int n;
+	int i;
 
-	if (argc < min_argc)
-		return usage(usage_line);
-	if (table_action(action, argv[0], argv[1]))
+	for (i = 1; i < argc; i++) {
+		if (argv[i][0] != '-' || !strcmp(argv[i], "-"))
+			continue;
+		fprintf(stderr, "pmtufix table %s: unknown option `%s'%s\n",
+			sub, argv[i],
+			i == 1 && strcmp(sub, "restore") ?
+			" (table names cannot start with `-')" : "");
 		return 2;
-	n = parse_defaults(action, argc - 2, argv + 2, attrs);
-	if (n < 0)
+	}
+	return 0;
+}
+
+void table_report(const char *name, const char *what, int changed)
+{
+	struct json j;
+
+	if (!pmtufix_json) {
+		printf("table %s: %s\n", name, what);
+		return;
+	}
+	json_init(&j, stdout);
+	json_object_begin(&j);
+	json_kv_string(&j, "table", name);
+	json_key(&j, "changed");
+	json_bool(&j, changed);
+	json_object_end(&j);
+}
+
+/* Settings of table @name other than those @s gives: how many, and which. */
+static int settings_differ(struct pmtufix_nl *h, const char *name,
+			   const struct pmtufix_settings *s, char *why,
+			   size_t size)
+{
+	struct pmtufix_table_reply *t = NULL;
+	u32 v[PMTUFIX_NSETTINGS];
+	unsigned int k;
+	size_t n, len = 0;
+	int ret, differ = 0;
+
+	ret = pmtufix_get_tables(h, name, &t, &n);
+	if (ret || n != 1) {
+		free(t);
+		return ret ? ret : -ENOENT;
+	}
+	table_settings_of(t, v);
+	free(t);
+	for (k = 0; k < PMTUFIX_NSETTINGS; k++) {
+		if (!(s->given & (1U << k)) || v[k] == s->value[k])
+			continue;
+		if (len < size)
+			len += (size_t)snprintf(why + len, size - len, "%s%s %u",
+						differ ? ", " : "",
+						pmtufix_setting_descs[k].word,
+						v[k]);
+		differ++;
+	}
+	return differ;
+}
+
+int table_create(struct pmtufix_nl *h, const char *action, const char *name,
+		 const struct pmtufix_settings *s, int exist)
+{
+	struct nlmsghdr *nlh;
+	char why[256];
+	unsigned int k;
+	int ret;
+
+	nlh = pmtufix_nl_request(h, PMTUFIX_CMD_TABLE_NEW, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
+	for (k = 0; s && k < PMTUFIX_NSETTINGS; k++)
+		if (s->given & (1U << k))
+			mnl_attr_put_u32(nlh, pmtufix_setting_descs[k].attr,
+					 s->value[k]);
+	ret = pmtufix_nl_talk(h, nlh, NULL, NULL);
+	if (!ret)
+		return 0;
+	if (ret != -EEXIST || !exist) {
+		pmtufix_nl_perror(h, action, ret);
+		return -1;
+	}
+	if (!s || !s->given)
+		return 1;
+	ret = settings_differ(h, name, s, why, sizeof(why));
+	if (ret < 0) {
+		pmtufix_nl_perror(h, action, ret);
+		return -1;
+	}
+	if (ret) {
+		fprintf(stderr,
+			"pmtufix %s: the table exists with other settings (%s); table set changes them\n",
+			action, why);
+		return -1;
+	}
+	return 1;
+}
+
+/* create [--exist] NAME [SETTINGS], set NAME SETTINGS */
+static int create_or_set(int argc, const char *argv[], int exist)
+{
+	const char *sub = argv[0];
+	struct pmtufix_parse_error err;
+	struct pmtufix_settings s = {};
+	char action[ACTION_LEN];
+	struct pmtufix_nl h;
+	unsigned int k;
+	int ret;
+
+	if (argc < 2 || (!strcmp(sub, "set") && argc < 4))
+		return table_usage(sub);
+	if (table_action(action, sub, argv[1]))
 		return 2;
-	return pmtufix_simple_request(action, cmd, argv[1], attrs, n);
+	ret = table_no_options(sub, argc, argv);
+	if (ret)
+		return ret;
+	if (pmtufix_parse_settings(argc - 2, argv + 2, &s, &err)) {
+		fprintf(stderr, "pmtufix %s: %s\n", action, err.msg);
+		return 2;
+	}
+	if (!strcmp(sub, "set")) {
+		struct pmtufix_u32_attr attrs[PMTUFIX_NSETTINGS];
+		size_t n = 0;
+
+		for (k = 0; k < PMTUFIX_NSETTINGS; k++) {
+			if (!(s.given & (1U << k)))
+				continue;
+			attrs[n].type = pmtufix_setting_descs[k].attr;
+			attrs[n++].value = s.value[k];
+		}
+		return pmtufix_simple_request(action, PMTUFIX_CMD_TABLE_SET,
+					      argv[1], attrs, n);
+	}
+	if (pmtufix_nl_open(&h, action))
+		return 1;
+	ret = table_create(&h, action, argv[1], &s, exist);
+	pmtufix_nl_close(&h);
+	if (ret >= 0 && exist)
+		table_report(argv[1], ret ? "exists, unchanged" : "created",
+			     !ret);
+	return ret < 0 ? 1 : 0;
 }
 
 static int cmd_create(int argc, const char *argv[])
 {
-	return create_or_set(argc, argv, PMTUFIX_CMD_TABLE_NEW, 2,
-			     "create NAME " DEFAULTS_USAGE);
+	int exist = table_take_flag(&argc, argv, "--exist");
+
+	return create_or_set(argc, argv, exist);
 }
 
 static int cmd_set(int argc, const char *argv[])
 {
-	return create_or_set(argc, argv, PMTUFIX_CMD_TABLE_SET, 4,
-			     "set NAME " DEFAULTS_USAGE);
+	return create_or_set(argc, argv, 0);
 }
 
 static int cmd_destroy(int argc, const char *argv[])
 {
+	int exist = table_take_flag(&argc, argv, "--exist");
 	char action[ACTION_LEN];
+	struct pmtufix_nl h;
+	struct nlmsghdr *nlh;
 	int ret;
 
-	ret = table_args(argc, argv, 2, "destroy NAME", action);
-	if (ret)
-		return ret;
-	return pmtufix_simple_request(action, PMTUFIX_CMD_TABLE_DEL, argv[1],
-				      NULL, 0);
+	if (argc != 2)
+		return table_usage("destroy");
+	if (table_action(action, "destroy", argv[1]))
+		return 2;
+	if (pmtufix_nl_open(&h, action))
+		return 1;
+	nlh = pmtufix_nl_request(&h, PMTUFIX_CMD_TABLE_DEL, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, argv[1]);
+	ret = pmtufix_nl_talk(&h, nlh, NULL, NULL);
+	if (ret && !(exist && ret == -ENOENT))
+		pmtufix_nl_perror(&h, action, ret);
+	else if (exist)
+		table_report(argv[1], ret ? "absent, unchanged" : "destroyed",
+			     !ret);
+	pmtufix_nl_close(&h);
+	return ret && !(exist && ret == -ENOENT) ? 1 : 0;
 }
 
 /* Tables */
@@ -245,7 +399,7 @@ static int cmd_list(int argc, const char *argv[])
 		else if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
 			json = 1;
 		else
-			return usage("list [--names] [-j|--json]");
+			return table_usage("list");
 	}
 	if (pmtufix_nl_open(&h, "table list"))
 		return 1;
@@ -267,332 +421,6 @@ static int cmd_list(int argc, const char *argv[])
 	return 0;
 }
 
-/* Loading */
-
-/* Sends the request being built, opening the next one on success. */
-struct loader {
-	struct pmtufix_nl *h;
-	const char *name;
-	const char *action;
-	struct nlmsghdr *nlh;
-	struct nlattr *entries;
-	uint32_t flags;		/* PMTUFIX_LOAD_* of the message in h->buf */
-	size_t sent, total;
-	int progress;
-};
-
-static void loader_start(struct loader *ld, uint32_t flags)
-{
-	ld->nlh = pmtufix_nl_request(ld->h, PMTUFIX_CMD_TABLE_LOAD, NLM_F_ACK);
-	mnl_attr_put_strz(ld->nlh, PMTUFIX_A_TABLE, ld->name);
-	ld->flags = flags;
-	mnl_attr_put_u32(ld->nlh, PMTUFIX_A_LOAD, flags);
-	ld->entries = mnl_attr_nest_start(ld->nlh, PMTUFIX_A_ENTRIES);
-}
-
-static int loader_send(struct loader *ld, uint32_t extra)
-{
-	uint32_t *load;
-	struct nlattr *a;
-	int ret;
-
-	mnl_attr_nest_end(ld->nlh, ld->entries);
-	/* The flags attribute was put second; patch in COMMIT if last. */
-	mnl_attr_for_each(a, ld->nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) == PMTUFIX_A_LOAD) {
-			load = mnl_attr_get_payload(a);
-			*load |= extra;
-		}
-	}
-	ret = pmtufix_nl_talk(ld->h, ld->nlh, NULL, NULL);
-	if (ret) {
-		if (ld->progress)
-			fputc('\n', stderr);
-		pmtufix_nl_perror(ld->h, ld->action, ret);
-		return -1;
-	}
-	if (ld->progress)
-		fprintf(stderr, "\rpmtufix %s: %zu of %zu entries sent",
-			ld->action, ld->sent, ld->total);
-	return 0;
-}
-
-static int loader_add(struct loader *ld, const struct pmtufix_entry_spec *e)
-{
-	if (pmtufix_put_request_entry(ld->nlh, ld->h->buflen, e, 1) == 0) {
-		ld->sent++;
-		return 0;
-	}
-	if (loader_send(ld, 0))
-		return -1;
-	loader_start(ld, 0);
-	if (pmtufix_put_request_entry(ld->nlh, ld->h->buflen, e, 1)) {
-		fprintf(stderr, "pmtufix %s: an entry does not fit a message\n",
-			ld->action);
-		return -1;
-	}
-	ld->sent++;
-	return 0;
-}
-
-struct load_key {
-	uint8_t family;
-	uint8_t plen;
-	uint8_t addr[16];
-	unsigned int line;
-	size_t off;
-	size_t len;
-};
-
-static int load_key_cmp(const void *pa, const void *pb)
-{
-	const struct load_key *a = pa, *b = pb;
-	int c;
-
-	if (a->family != b->family)
-		return a->family < b->family ? -1 : 1;
-	c = memcmp(a->addr, b->addr, sizeof(a->addr));
-	if (c)
-		return c;
-	if (a->plen != b->plen)
-		return a->plen < b->plen ? -1 : 1;
-	return a->line < b->line ? -1 : a->line > b->line;
-}
-
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	size_t cap = 1 << 16, n = 0, r;
-	char *buf, *p;
-
-	if (!f)
-		return NULL;
-	buf = malloc(cap);
-	while (buf) {
-		r = fread(buf + n, 1, cap - n, f);
-		n += r;
-		if (r == 0)
-			break;
-		if (n == cap) {
-			cap *= 2;
-			p = realloc(buf, cap);
-			if (!p) {
-				free(buf);
-				buf = NULL;
-			}
-			buf = p;
-		}
-	}
-	if (buf && ferror(f)) {
-		free(buf);
-		buf = NULL;
-	}
-	if (f != stdin)
-		fclose(f);
-	*len = n;
-	return buf;
-}
-
-/* Creates @name unless it exists. */
-static int ensure_table(struct pmtufix_nl *h, const char *name,
-			const char *action)
-{
-	struct nlmsghdr *nlh;
-	int ret;
-
-	nlh = pmtufix_nl_request(h, PMTUFIX_CMD_TABLE_NEW, NLM_F_ACK);
-	mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
-	ret = pmtufix_nl_talk(h, nlh, NULL, NULL);
-	if (ret && ret != -EEXIST) {
-		pmtufix_nl_perror(h, action, ret);
-		return -1;
-	}
-	return 0;
-}
-
-/* A table file, read whole, and where its entries are, in table order. */
-struct load_file {
-	const char *shown;	/* its name in messages */
-	char *buf;
-	size_t len;
-	struct load_key *keys;
-	size_t nkeys, cap;
-};
-
-static void load_file_free(struct load_file *lf)
-{
-	free(lf->keys);
-	free(lf->buf);
-}
-
-/* Entry @i in table order, which parsed before. */
-static void load_entry(const struct load_file *lf, size_t i,
-		       struct pmtufix_entry_spec *e)
-{
-	struct pmtufix_parse_error err;
-
-	pmtufix_parse_line(lf->buf + lf->keys[i].off, lf->keys[i].len, e, &err);
-}
-
-static int load_add_key(struct load_file *lf,
-			const struct pmtufix_entry_spec *e, unsigned int line,
-			size_t off, size_t len)
-{
-	struct load_key *k;
-
-	k = array_grow(lf->keys, &lf->cap, lf->nkeys, sizeof(*lf->keys), 1024);
-	if (!k)
-		return -1;
-	lf->keys = k;
-	k = &lf->keys[lf->nkeys++];
-	memset(k, 0, sizeof(*k));
-	k->family = e->family;
-	k->plen = e->plen;
-	memcpy(k->addr, e->addr, e->family == PMTUFIX_IPV4 ? 4 : 16);
-	k->line = line;
-	k->off = off;
-	k->len = len;
-	return 0;
-}
-
-/* Every line of the file parses: 0, or the exit status after a message. */
-static int load_parse(const char *action, struct load_file *lf)
-{
-	struct pmtufix_parse_error err;
-	struct pmtufix_entry_spec e;
-	unsigned int line = 0;
-	size_t off, end;
-	char *nl;
-	int r;
-
-	for (off = 0; off < lf->len; off = nl ? end + 1 : lf->len) {
-		nl = memchr(lf->buf + off, '\n', lf->len - off);
-		end = nl ? (size_t)(nl - lf->buf) : lf->len;
-		line++;
-		r = pmtufix_parse_line(lf->buf + off, end - off, &e, &err);
-		if (r < 0) {
-			fprintf(stderr, "%s:%u:%u: %s\n", lf->shown, line,
-				err.column, err.msg);
-			return 2;
-		}
-		if (r > 0 && load_add_key(lf, &e, line, off, end - off)) {
-			fprintf(stderr, "pmtufix %s: out of memory\n", action);
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* Sorts the entries into table order; no prefix may be there twice. */
-static int load_sort(struct load_file *lf)
-{
-	const struct load_key *k = lf->keys;
-	struct pmtufix_entry_spec e;
-	char pfx[64];
-	size_t i;
-
-	qsort(lf->keys, lf->nkeys, sizeof(*lf->keys), load_key_cmp);
-	for (i = 1; i < lf->nkeys; i++) {
-		if (k[i].family == k[i - 1].family &&
-		    k[i].plen == k[i - 1].plen &&
-		    !memcmp(k[i].addr, k[i - 1].addr, 16)) {
-			load_entry(lf, i, &e);
-			pmtufix_format_prefix(&e, pfx, sizeof(pfx));
-			fprintf(stderr,
-				"%s:%u:1: duplicate prefix %s (first on line %u)\n",
-				lf->shown, k[i].line, pfx, k[i - 1].line);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* Replaces the entries of table @name, creating it if need be. */
-static int load_send(const char *action, const char *name,
-		     const struct load_file *lf)
-{
-	struct pmtufix_entry_spec e;
-	struct loader ld = {};
-	struct pmtufix_nl h;
-	int ret = 1;
-	size_t i;
-
-	if (pmtufix_nl_open(&h, action))
-		return 1;
-	if (ensure_table(&h, name, action))
-		goto close;
-	ld.h = &h;
-	ld.name = name;
-	ld.action = action;
-	ld.total = lf->nkeys;
-	ld.progress = isatty(STDERR_FILENO) && lf->nkeys > 10000;
-	loader_start(&ld, PMTUFIX_LOAD_BEGIN);
-	for (i = 0; i < lf->nkeys; i++) {
-		load_entry(lf, i, &e);
-		if (loader_add(&ld, &e))
-			goto close;
-	}
-	if (loader_send(&ld, PMTUFIX_LOAD_COMMIT))
-		goto close;
-	if (ld.progress)
-		fputc('\n', stderr);
-	ret = 0;
-close:
-	pmtufix_nl_close(&h);
-	return ret;
-}
-
-/*
- * Checks the whole file first (every line parses, no prefix twice), then
- * sends the entries in table order, so that the kernel need not sort.  The
- * table is created if it does not exist.
- */
-static int cmd_load(int argc, const char *argv[])
-{
-	struct load_file lf = {};
-	char action[ACTION_LEN];
-	int ret;
-
-	ret = table_args(argc, argv, 3, "load NAME FILE", action);
-	if (ret)
-		return ret;
-	lf.shown = strcmp(argv[2], "-") ? argv[2] : "<stdin>";
-	lf.buf = read_all(argv[2], &lf.len);
-	if (!lf.buf) {
-		fprintf(stderr, "pmtufix %s: cannot read %s: %s\n", action,
-			lf.shown, strerror(errno));
-		return 1;
-	}
-	ret = load_parse(action, &lf);
-	if (!ret && load_sort(&lf))
-		ret = 2;
-	if (!ret)
-		ret = load_send(action, argv[1], &lf);
-	load_file_free(&lf);
-	return ret;
-}
-
-static int cmd_flush(int argc, const char *argv[])
-{
-	struct loader ld = {};
-	struct pmtufix_nl h;
-	char action[ACTION_LEN];
-	int ret;
-
-	ret = table_args(argc, argv, 2, "flush NAME", action);
-	if (ret)
-		return ret;
-	if (pmtufix_nl_open(&h, action))
-		return 1;
-	ld.h = &h;
-	ld.name = argv[1];
-	ld.action = action;
-	loader_start(&ld, PMTUFIX_LOAD_BEGIN);
-	ret = loader_send(&ld, PMTUFIX_LOAD_COMMIT);
-	pmtufix_nl_close(&h);
-	return ret ? 1 : 0;
-}
-
 /* A request of table add or del, and the action its messages name. */
 struct entry_request {
 	char action[ACTION_LEN];
@@ -601,94 +429,239 @@ struct entry_request {
 	struct nlattr *entries;
 };
 
-/* "table add NAME": 0, or -1 if NAME is not a table name. */
-static int entry_request_init(struct entry_request *r, const char *argv[])
+/* Starts a request for @cmd on table @name, up to the nest of entries. */
+static void entry_request_start(struct entry_request *r, uint8_t cmd,
+				const char *name, uint32_t flags)
 {
-	return table_action(r->action, argv[0], argv[1]);
-}
-
-/* Opens the socket and the request, up to the nest of entries. */
-static int entry_request_start(struct entry_request *r, uint8_t cmd,
-			       const char *name, uint32_t flags)
-{
-	if (pmtufix_nl_open(&r->h, r->action))
-		return -1;
 	r->nlh = pmtufix_nl_request(&r->h, cmd, NLM_F_ACK);
 	mnl_attr_put_strz(r->nlh, PMTUFIX_A_TABLE, name);
 	if (flags)
 		mnl_attr_put_u32(r->nlh, PMTUFIX_A_FLAGS, flags);
 	r->entries = mnl_attr_nest_start(r->nlh, PMTUFIX_A_ENTRIES);
-	return 0;
 }
 
-/* Sends the request and closes the socket: the exit status. */
+/* Sends the request: 0 or a negative errno. */
 static int entry_request_send(struct entry_request *r)
 {
-	int ret;
-
 	mnl_attr_nest_end(r->nlh, r->entries);
-	ret = pmtufix_nl_talk(&r->h, r->nlh, NULL, NULL);
-	if (ret)
-		pmtufix_nl_perror(&r->h, r->action, ret);
-	pmtufix_nl_close(&r->h);
-	return ret ? 1 : 0;
+	return pmtufix_nl_talk(&r->h, r->nlh, NULL, NULL);
 }
 
-/* add NAME [--replace] PREFIX [mtu N] [LAYER...] */
+/* Finds the entry of @e's prefix in a dump of the table. */
+struct find_ctx {
+	const struct pmtufix_entry_spec *want;
+	struct pmtufix_entry_spec got;
+	int found;
+};
+
+static int find_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct find_ctx *ctx = data;
+	struct pmtufix_entry_reply r;
+	const struct nlattr *a, *e;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != PMTUFIX_A_ENTRIES &&
+		    mnl_attr_get_type(a) != PMTUFIX_A_ENTRY)
+			continue;
+		if (mnl_attr_get_type(a) == PMTUFIX_A_ENTRY) {
+			if (!pmtufix_parse_reply_entry(a, &r) &&
+			    r.spec.plen == ctx->want->plen) {
+				ctx->got = r.spec;
+				ctx->found = 1;
+			}
+			continue;
+		}
+		mnl_attr_for_each_nested(e, a) {
+			if (pmtufix_parse_reply_entry(e, &r) ||
+			    r.spec.family != ctx->want->family ||
+			    r.spec.plen != ctx->want->plen ||
+			    memcmp(r.spec.addr, ctx->want->addr, 16))
+				continue;
+			ctx->got = r.spec;
+			ctx->found = 1;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * The entry of @e's prefix in table @name, as a table file line into
+ * @line: 1 if there is one, 0 if not, or a negative errno.  A lookup of
+ * the prefix's address finds it unless a longer prefix covers that
+ * address; then the table is read through.
+ */
+static int entry_in_table(struct pmtufix_nl *h, const char *name,
+			  const struct pmtufix_entry_spec *e, char *line,
+			  size_t size)
+{
+	struct find_ctx ctx = { .want = e };
+	struct nlmsghdr *nlh;
+	int ret, tries = 0;
+
+	nlh = pmtufix_nl_request(h, PMTUFIX_CMD_LOOKUP, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
+	mnl_attr_put(nlh, PMTUFIX_A_ADDR, e->family == PMTUFIX_IPV4 ? 4 : 16,
+		     e->addr);
+	ret = pmtufix_nl_talk(h, nlh, find_cb, &ctx);
+	while (!ret && !ctx.found) {
+		nlh = pmtufix_nl_request(h, PMTUFIX_CMD_ENTRY_GET, NLM_F_DUMP);
+		mnl_attr_put_strz(nlh, PMTUFIX_A_TABLE, name);
+		ret = pmtufix_nl_talk(h, nlh, find_cb, &ctx);
+		if (!h->dump_intr || ++tries >= PMTUFIX_DUMP_TRIES)
+			break;
+		ctx.found = 0;
+	}
+	if (ret)
+		return ret;
+	if (ctx.found)
+		pmtufix_format_entry(&ctx.got, line, size);
+	return ctx.found;
+}
+
+/* add [--exist] [--replace] NAME PREFIX [mtu N] [LAYER...] */
 static int cmd_add(int argc, const char *argv[])
 {
-	int replace = argc > 2 && !strcmp(argv[2], "--replace");
-	int first = replace ? 3 : 2;
+	int exist = table_take_flag(&argc, argv, "--exist");
+	int replace = table_take_flag(&argc, argv, "--replace");
+	char want[1024], have[1024];
 	struct pmtufix_parse_error err;
 	struct pmtufix_entry_spec e;
 	struct entry_request r;
+	int ret;
 
-	if (argc <= first)
-		return usage("add NAME [--replace] PREFIX [mtu N] [LAYER...]");
-	if (entry_request_init(&r, argv))
+	if (argc < 3)
+		return table_usage("add");
+	if (table_action(r.action, "add", argv[1]))
 		return 2;
-	if (pmtufix_parse_entry_argv(argc - first, argv + first, &e, &err)) {
+	ret = table_no_options("add", argc, argv);
+	if (ret)
+		return ret;
+	if (pmtufix_parse_entry_argv(argc - 2, argv + 2, &e, &err)) {
 		fprintf(stderr, "pmtufix %s: %s\n", r.action, err.msg);
 		return 2;
 	}
-	if (entry_request_start(&r, PMTUFIX_CMD_ENTRY_ADD, argv[1],
-				replace ? PMTUFIX_F_REPLACE : 0))
+	if (pmtufix_nl_open(&r.h, r.action))
 		return 1;
+	entry_request_start(&r, PMTUFIX_CMD_ENTRY_ADD, argv[1],
+			    replace ? PMTUFIX_F_REPLACE : 0);
 	pmtufix_put_request_entry(r.nlh, r.h.buflen, &e, 1);
-	return entry_request_send(&r);
+	ret = entry_request_send(&r);
+	pmtufix_format_entry(&e, want, sizeof(want));
+	if (ret == -EEXIST && exist) {
+		/* Unchanged only if the entry there is the one asked for. */
+		ret = entry_in_table(&r.h, argv[1], &e, have, sizeof(have));
+		if (ret == 1 && !strcmp(want, have)) {
+			ret = 0;
+			table_report(argv[1], "exists, unchanged", 0);
+			goto close;
+		}
+		if (ret >= 0) {
+			fprintf(stderr,
+				"pmtufix %s: the table holds %s; --replace changes it\n",
+				r.action, ret ? have : "another entry");
+			ret = 1;
+			goto close;
+		}
+	}
+	if (ret)
+		pmtufix_nl_perror(&r.h, r.action, ret);
+	else if (exist)
+		table_report(argv[1], "added", 1);
+close:
+	pmtufix_nl_close(&r.h);
+	return ret ? 1 : 0;
 }
 
-/* del NAME PREFIX... */
-static int cmd_del(int argc, const char *argv[])
+/* Deletes the prefixes of argv, or (@one) only argv[@one]. */
+static int del_request(struct entry_request *r, const char *name, int argc,
+		       const char *argv[], int one)
 {
 	struct pmtufix_parse_error err;
 	struct pmtufix_entry_spec e;
-	struct entry_request r;
 	int i;
 
-	if (argc <= 2)
-		return usage("del NAME PREFIX...");
-	if (entry_request_init(&r, argv))
-		return 2;
-	if (entry_request_start(&r, PMTUFIX_CMD_ENTRY_DEL, argv[1], 0))
-		return 1;
-	for (i = 2; i < argc; i++) {
+	entry_request_start(r, PMTUFIX_CMD_ENTRY_DEL, name, 0);
+	for (i = one ? one : 2; i < (one ? one + 1 : argc); i++) {
 		if (pmtufix_parse_prefix(argv[i], &e, &err)) {
-			fprintf(stderr, "pmtufix %s: %s\n", r.action, err.msg);
-			break;
+			fprintf(stderr, "pmtufix %s: %s\n", r->action, err.msg);
+			return 2;
 		}
-		if (pmtufix_put_request_entry(r.nlh, r.h.buflen, &e, 0)) {
+		if (pmtufix_put_request_entry(r->nlh, r->h.buflen, &e, 0)) {
 			fprintf(stderr,
 				"pmtufix %s: too many prefixes for one request\n",
-				r.action);
-			break;
+				r->action);
+			return 2;
 		}
 	}
-	if (i < argc) {
-		pmtufix_nl_close(&r.h);
-		return 2;
+	return 0;
+}
+
+/*
+ * del --exist after ENOENT: no such table, or some prefixes are missing;
+ * then each of the others is deleted by itself.
+ */
+static int del_each(struct entry_request *r, const char *name, int argc,
+		    const char *argv[])
+{
+	struct pmtufix_table_reply *t = NULL;
+	int i, ret, deleted = 0;
+	size_t n;
+
+	ret = pmtufix_get_tables(&r->h, name, &t, &n);
+	free(t);
+	if (ret == -ENOENT) {
+		table_report(name, "absent, unchanged", 0);
+		return 0;
 	}
-	return entry_request_send(&r);
+	for (i = 2; !ret && i < argc; i++) {
+		del_request(r, name, argc, argv, i);
+		ret = entry_request_send(r);
+		if (!ret)
+			deleted++;
+		else if (ret == -ENOENT)
+			ret = 0;
+	}
+	if (ret) {
+		pmtufix_nl_perror(&r->h, r->action, ret);
+		return 1;
+	}
+	table_report(name, deleted ? "deleted" : "absent, unchanged", deleted);
+	return 0;
+}
+
+/* del [--exist] NAME PREFIX... */
+static int cmd_del(int argc, const char *argv[])
+{
+	int exist = table_take_flag(&argc, argv, "--exist");
+	struct entry_request r;
+	int ret;
+
+	if (argc < 3)
+		return table_usage("del");
+	if (table_action(r.action, "del", argv[1]))
+		return 2;
+	ret = table_no_options("del", argc, argv);
+	if (ret)
+		return ret;
+	if (pmtufix_nl_open(&r.h, r.action))
+		return 1;
+	ret = del_request(&r, argv[1], argc, argv, 0);
+	if (ret)
+		goto close;
+	ret = entry_request_send(&r);
+	if (ret == -ENOENT && exist) {
+		ret = del_each(&r, argv[1], argc, argv);
+		goto close;
+	}
+	if (ret)
+		pmtufix_nl_perror(&r.h, r.action, ret);
+	else if (exist)
+		table_report(argv[1], "deleted", 1);
+	ret = ret ? 1 : 0;
+close:
+	pmtufix_nl_close(&r.h);
+	return ret;
 }
 
 /* Showing */
@@ -812,10 +785,10 @@ static int cmd_show(int argc, const char *argv[])
 		else if (!name)
 			name = argv[i];
 		else
-			return usage("show NAME [-j|--json]");
+			return table_usage("show");
 	}
 	if (!name)
-		return usage("show NAME [-j|--json]");
+		return table_usage("show");
 	if (table_action(action, "show", name))
 		return 2;
 	if (pmtufix_nl_open(&h, action))
@@ -836,31 +809,16 @@ static int cmd_show(int argc, const char *argv[])
 	return ret ? 1 : 0;
 }
 
-static const struct {
-	const char *name;
-	int (*cmd)(int argc, const char *argv[]);
-} commands[] = {
-	{ "create", cmd_create },
-	{ "set", cmd_set },
-	{ "destroy", cmd_destroy },
-	{ "list", cmd_list },
-	{ "flush", cmd_flush },
-	{ "load", cmd_load },
-	{ "add", cmd_add },
-	{ "del", cmd_del },
-	{ "show", cmd_show },
-};
-
 int table_main(int argc, const char *argv[])
 {
-	const char *sub = argc > 1 ? argv[1] : "";
-	size_t i;
+	int i = argc > 1 ? find_command(argv[1]) : -1;
 
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(sub, commands[i].name))
-			return commands[i].cmd(argc - 1, argv + 1);
+	if (i >= 0)
+		return commands[i].cmd(argc - 1, argv + 1);
+	if (argc > 1)
+		fprintf(stderr, "pmtufix table: unknown command `%s'\n", argv[1]);
 	fprintf(stderr,
-		"Usage: %s table create|destroy|list|flush|set|load|add|del|show ...\n",
+		"Usage: %s table create|destroy|list|flush|set|load|check|save|restore|add|del|show ...\n",
 		prog);
 	return 2;
 }

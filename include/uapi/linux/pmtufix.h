@@ -35,7 +35,7 @@
  * Tables
  * ------
  * A table is named (1 to PMTUFIX_TABLE_NAME_LEN - 1 bytes of
- * [A-Za-z0-9_.-]) and belongs to one network namespace; it goes with it.
+ * [A-Za-z0-9_.-], not starting with '-') and belongs to one network namespace; it goes with it.
  * It holds IPv4 and IPv6 entries and its defaults:
  *
  *   PMTUFIX_A_MTU      base MTU of entries that give none (default 1500)
@@ -153,9 +153,14 @@
  *                           flags: the first message has BEGIN, the last
  *                           COMMIT (one message may have both); entries
  *                           come in PMTUFIX_A_ENTRIES of any of them.
+ *                           The message with COMMIT may also carry
+ *                           defaults (PMTUFIX_A_MTU ... as TABLE_SET
+ *                           takes them; EINVAL in any other message of a
+ *                           load): they are checked against the new
+ *                           entries and applied with them.
  *                           Until COMMIT nothing is visible; on COMMIT the
- *                           new contents replace the old in one step, so
- *                           packets see either.  Any error discards the
+ *                           new contents (and defaults) replace the old in
+ *                           one step, so packets see either.  Any error discards the
  *                           load and leaves the table as it was (ENOSPC
  *                           past max_entries or userns_max_entries).  A load
  *                           belongs to the socket that began it and is

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the table subcommands share: table.c (tables and entries one by
+ * one) and tablefile.c (whole tables as files: load, check, save,
+ * restore).
+ */
+#ifndef _PMTUFIX_TABLE_H
+#define _PMTUFIX_TABLE_H
+
+#include <stdio.h>
+
+#include "genl.h"
+#include "parse.h"
+
+/* What messages name: "table SUB NAME". */
+#define ACTION_LEN	96
+
+/* "Usage: pmtufix table SUB ..." on stderr; returns 2. */
+int table_usage(const char *sub);
+
+/*
+ * @action for @sub on table @name: 0, or -1 after saying why @name is not
+ * a table name.
+ */
+int table_action(char action[ACTION_LEN], const char *sub, const char *name);
+
+/*
+ * Removes every @flag from argv[1..]: whether there was one.  Options may
+ * come anywhere after the subcommand's name.
+ */
+int table_take_flag(int *argc, const char *argv[], const char *flag);
+
+/*
+ * Refuses words starting with '-' in argv[1..]: 0, or 2 after a message,
+ * which says that table names cannot start with '-' if argv[1] is where
+ * the command takes one.
+ */
+int table_no_options(const char *sub, int argc, const char *argv[]);
+
+/*
+ * Creates table @name, with @s (may be NULL).  0 if created, 1 if it
+ * existed and @exist allows that, -1 after a message otherwise.
+ */
+int table_create(struct pmtufix_nl *h, const char *action, const char *name,
+		 const struct pmtufix_settings *s, int exist);
+
+/* The settings of a TABLE_GET reply, in the order of pmtufix_setting_descs. */
+void table_settings_of(const struct pmtufix_table_reply *t,
+		       u32 v[PMTUFIX_NSETTINGS]);
+
+/*
+ * What an --exist command did: "table NAME: WHAT" on stdout, or with -j
+ * {"table":NAME,"changed":CHANGED}.
+ */
+void table_report(const char *name, const char *what, int changed);
+
+int table_load(int argc, const char *argv[]);
+int table_check(int argc, const char *argv[]);
+int table_save(int argc, const char *argv[]);
+int table_restore(int argc, const char *argv[]);
+int table_flush(int argc, const char *argv[]);
+
+#endif /* _PMTUFIX_TABLE_H */
