@@ -18,8 +18,11 @@ test_systemd() {
 		"pmtufix-vm.target" || return 1
 	state=$(systemctl list-units --failed --plain --no-legend)
 	check_eq "" "$state" "failed units" || return 1
-	check_eq running "$(systemctl is-system-running)" "the system" ||
+	busywait 30000 systemctl -q is-system-running
+	check_eq running "$(systemctl is-system-running)" "the system" || {
+		systemctl list-jobs --no-pager
 		return 1
+	}
 	for unit in postgresql.service prometheus.service apt-daily.timer; do
 		state=$(systemctl is-active "$unit")
 		check_eq inactive "$state" "$unit, which the host enabled" ||

@@ -159,6 +159,42 @@ build_module() {
 	depmod -b "$out/$abi/root" "$abi"
 }
 
+# -m systemd: the packages of `make deb' in build/vm/debs, for the guest to
+# install, and the source pmtufix-dkms installs, in build/vm/dkms/src.
+build_debs() {
+	local v
+
+	log "building the packages"
+	make -s -C "$srcdir" deb >"$out/deb.log" 2>&1 || {
+		cat "$out/deb.log" >&2
+		die "make deb failed"
+	}
+	v=$(cat "$srcdir/VERSION")
+	rm -rf "$out/debs" "$out/dkms"
+	mkdir -p "$out/debs" "$out/dkms/tree"
+	cp "$srcdir/build/deb/pmtufix_${v}_amd64.deb" \
+		"$srcdir/build/deb/pmtufix-dkms_${v}_all.deb" "$out/debs/"
+	dpkg-deb -x "$out/debs/pmtufix-dkms_${v}_all.deb" "$out/dkms/root"
+	dkms add -m pmtufix -v "$v" --dkmstree "$out/dkms/tree" \
+		--sourcetree "$out/dkms/root/usr/src" >/dev/null ||
+		die "dkms add failed"
+}
+
+# dkms_build ABI: xt_PMTUFIX built by DKMS from the package's source, in a
+# DKMS tree of its own (build/vm/dkms/tree): under emulation a build in the
+# guest would take minutes, so the guest's DKMS installs this one.
+dkms_build() {
+	local abi=$1 v
+
+	v=$(cat "$srcdir/VERSION")
+	log "building xt_PMTUFIX for $abi with DKMS"
+	dkms build -m pmtufix -v "$v" -k "$abi" --dkmstree "$out/dkms/tree" \
+		--sourcetree "$out/dkms/root/usr/src" >"$out/dkms/$abi.log" 2>&1 || {
+		cat "$out/dkms/$abi.log" >&2
+		die "dkms build for $abi failed"
+	}
+}
+
 # busybox, the modules that mount the host's root, and tests/vm/init.
 build_initramfs() {
 	local abi=$1 dir=$out/$1 stage=$out/$1/initramfs path name n=0
@@ -249,11 +285,13 @@ boot_timed() {
 }
 
 abis=()
+[ "$mode" = systemd ] && build_debs
 for k in $kernels; do
 	abi=$(resolve_abi "$k")
 	fetch_kernel "$abi"
 	ensure_headers "$abi"
 	build_module "$abi"
+	[ "$mode" = systemd ] && dkms_build "$abi"
 	build_initramfs "$abi"
 	abis+=("$abi")
 done
