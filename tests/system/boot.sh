@@ -18,11 +18,10 @@ test_systemd() {
 		"pmtufix-vm.target" || return 1
 	state=$(systemctl list-units --failed --plain --no-legend)
 	check_eq "" "$state" "failed units" || return 1
-	busywait 30000 systemctl -q is-system-running
-	check_eq running "$(systemctl is-system-running)" "the system" || {
-		systemctl list-jobs --no-pager
+	# The one job left: this test's own unit, still starting.
+	state=$(systemctl list-jobs --plain --no-legend | awk '{ print $2 }')
+	check_eq pmtufix-vm.service "$state" "the units still starting" ||
 		return 1
-	}
 	for unit in postgresql.service prometheus.service apt-daily.timer; do
 		state=$(systemctl is-active "$unit")
 		check_eq inactive "$state" "$unit, which the host enabled" ||

@@ -14,10 +14,10 @@
 #                     -o pfx-s -j PMTUFIX --table-name edge   (SYNs)
 #                     -o pfx-c -j PMTUFIX --table-name core   (SYN-ACKs)
 #
-# PMTUFIX_BREAK (pmtufix_vm.break= on the kernel command line) breaks what
-# a test checks, to see that it fails: "order" drops the unit's ordering
-# before netfilter-persistent.service, "reload" makes the reload flush the
-# table before loading it.
+# PMTUFIX_BREAK (pmtufix_vm.break= on the kernel command line, words
+# joined by commas) breaks what a test checks, to see that it fails:
+# "order" drops the unit's ordering before netfilter-persistent.service,
+# "reload" makes the reload flush the table before loading it.
 
 source "$(dirname "$0")/../lib/lib.sh"
 
@@ -106,6 +106,7 @@ boot_units() {
 
 	printf '%s\n' '[Unit]' 'Description=pmtufix and the firewall, as at boot' \
 		'Wants=netfilter-persistent.service pmtufix.service' \
+		'After=netfilter-persistent.service pmtufix.service' \
 		>/run/systemd/system/pmtufix-boot-test.target
 	systemctl daemon-reload
 	systemctl start pmtufix-boot-test.target || {
@@ -136,20 +137,22 @@ state() {
 }
 
 test_install() {
-	local mod status
+	local mod status start=$SECONDS
 
 	# A machine without the headers: DKMS installs the module it built on
 	# the host (tests/vm/run.sh, dkms build) instead of building one here.
+	# The module tests/vm/run.sh built goes (dkms install runs depmod).
 	rm -f /lib/modules/*/build "/lib/modules/$abi/updates/xt_PMTUFIX.ko"
-	depmod "$abi"
 	# man-db's trigger would index every page under emulation.
 	rm -f /var/lib/man-db/auto-update
 	DEBIAN_FRONTEND=noninteractive dpkg -i \
 		"$build/debs/pmtufix_${version}_amd64.deb" \
 		"$build/debs/pmtufix-dkms_${version}_all.deb" || return 1
+	info "dpkg -i: $((SECONDS - start)) s"
 	cp -a "$build/dkms/tree/pmtufix/$version/$abi" \
 		"/var/lib/dkms/pmtufix/$version/" || return 1
 	dkms install -m pmtufix -v "$version" -k "$abi" || return 1
+	info "dkms install: $((SECONDS - start)) s"
 	status=$(dkms status -m pmtufix -v "$version" -k "$abi")
 	check_eq "pmtufix/$version, $abi, x86_64: installed" "$status" \
 		"dkms status" || return 1
@@ -161,12 +164,12 @@ test_install() {
 	check_eq enabled "$(systemctl is-enabled pmtufix.service)" \
 		"pmtufix.service" || return 1
 
-	case ${PMTUFIX_BREAK:-} in
-	order)
+	case ,${PMTUFIX_BREAK:-}, in
+	*,order,*)
 		sed '/^Before=/s/ netfilter-persistent.service//' \
 			/lib/systemd/system/pmtufix.service \
-			>/etc/systemd/system/pmtufix.service ;;
-	reload)
+			>/etc/systemd/system/pmtufix.service ;;&
+	*,reload,*)
 		mkdir -p /etc/systemd/system/pmtufix.service.d
 		printf '%s\n' '#!/bin/sh' 'pmtufix table flush edge' 'sleep 1' \
 			'pmtufix table load edge /etc/pmtufix/edge.conf' \

@@ -28,14 +28,21 @@ compare() {
 	            want['pmtufix_%s_total{table="%s"}' % (k, s["table"])] = v
 	for t in json.load(open(tables)):
 	    want['pmtufix_table_rules{table="%s"}' % t["table"]] = t["rules"]
-	    for fam, key in (("ipv4", "entries4"), ("ipv6", "entries6")):
+	    for fam, attr in (("ipv4", "entries4"), ("ipv6", "entries6")):
 	        want['pmtufix_table_entries{table="%s",family="%s"}'
-	             % (t["table"], fam)] = t[key]
+	             % (t["table"], fam)] = t[attr]
+	def key(sample):
+	        """The sample's name and labels, the labels in sorted order."""
+	        m = re.fullmatch(r'(\w+)(?:\{(.*)\})?', sample)
+	        labels = re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', m.group(2) or "")
+	        return m.group(1) + str(sorted(labels))
+
+	want = {key(k): v for k, v in want.items()}
 	got = {}
 	for line in open(scrape):
 	    if line.startswith("pmtufix_"):
 	        name, value = line.rsplit(" ", 1)
-	        got[name] = float(value)
+	        got[key(name)] = float(value)
 	bad = 0
 	for k in sorted(set(want) | set(got)):
 	    if want.get(k) != got.get(k):
