@@ -16,7 +16,8 @@
 #
 # PMTUFIX_BREAK (pmtufix_vm.break= on the kernel command line, words
 # joined by commas) breaks what a test checks, to see that it fails:
-# "order" drops the unit's ordering before netfilter-persistent.service,
+# "order" drops the unit's ordering before netfilter-persistent.service
+# (and its alias iptables.service),
 # "reload" makes the reload flush the table before loading it.
 
 source "$(dirname "$0")/../lib/lib.sh"
@@ -166,7 +167,8 @@ test_install() {
 
 	case ,${PMTUFIX_BREAK:-}, in
 	*,order,*)
-		sed '/^Before=/s/ netfilter-persistent.service//' \
+		# iptables.service is an alias of netfilter-persistent.service.
+		sed -E '/^Before=/s/ (netfilter-persistent|ip6?tables)\.service//g' \
 			/lib/systemd/system/pmtufix.service \
 			>/etc/systemd/system/pmtufix.service ;;&
 	*,reload,*)
