@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 #
 # The end of a test VM, for tests/vm/guest.sh and tests/vm/system.sh

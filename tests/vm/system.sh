@@ -20,9 +20,10 @@ reasons=()
 # shellcheck source=tests/vm/finish.sh
 source "$top/tests/vm/finish.sh"
 
-export PMTUFIX_TOP=$top PMTUFIX_VM_BUILD=$(arg build)
+PMTUFIX_VM_BUILD=$(arg build)
+PMTUFIX_BREAK=$(arg break)
+export PMTUFIX_TOP=$top PMTUFIX_VM_BUILD PMTUFIX_BREAK
 [ "$(arg verbose)" = 1 ] && export PMTUFIX_VERBOSE=1
-[ -n "$(arg break)" ] && export PMTUFIX_BREAK=$(arg break)
 
 echo "# kernel $(uname -r), $(nproc) CPUs, $(systemctl --version | head -n 1)"
 echo "# $(systemctl is-system-running) after $(cut -d ' ' -f 1 /proc/uptime) s"
