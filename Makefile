@@ -10,7 +10,7 @@
 #                         and tests/system/ under systemd
 #   make oracle           check that the VM suite catches a broken module
 #   make demo             boot the newest kernel and show a scenario step by step
-#   make test             everything CI runs: deps, build, check, style, vm, oracle
+#   make test             everything CI runs: deps, build, check, style, pkg-check, vm, oracle
 #   make style / sparse   checkpatch and sparse on the kernel code
 #   make install / uninstall   everything below DESTDIR and PREFIX (see README)
 #   make dkms-install / dkms-uninstall   the module sources in /usr/src

@@ -335,10 +335,10 @@ test_prometheus_state() {
 		info "promtool not available: format checked by hand only"
 	fi
 
-	if [ ! -x "$helper" ]; then
-		info "pmtufix-metrics not built (make userspace): helper not run"
-		return 0
-	fi
+	[ -x "$helper" ] || {
+		err "$helper is missing: make userspace builds it"
+		return 1
+	}
 	mkdir -p "$dir"
 	ip netns exec "$a" env PMTUFIX_TEXTFILE_DIR="$dir" \
 		PMTUFIX="$(command -v pmtufix)" "$helper" || return 1

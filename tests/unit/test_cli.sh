@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The pmtufix command where there is no module (this host, any build
-# machine): `overhead` works, usage errors exit 2, and every command that
-# needs the module says it is not loaded, with exit status 1.  Then the
+# machine): `overhead` works, usage errors exit 2, -j and --help mean the
+# same anywhere, table names cannot start with `-', `table check' and
+# `load --check' report every error of a file without a netlink socket,
+# and every command that needs the module says it is not loaded, with
+# exit status 1.  Then the
 # netlink layer, built from the command's sources into a harness: the
 # messages for errors the kernel does not explain, per-CPU counters spread
 # over several attributes, and replies larger than the receive buffer

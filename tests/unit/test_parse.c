@@ -449,6 +449,33 @@ static void test_format_entry(void)
 	CHECK_EQ(pmtufix_format_entry(&e, NULL, 0), len, "size 0");
 }
 
+/* IPv4 prefixes are formatted without inet_ntop(): the same text. */
+static void test_format_prefix4(void)
+{
+	struct pmtufix_entry_spec e;
+	char want[64], got[64], small[8];
+	u32 x = 1;
+	int i;
+
+	memset(&e, 0, sizeof(e));
+	e.family = PMTUFIX_IPV4;
+	for (i = 0; i < 20000; i++) {
+		x = x * 1103515245 + 12345;
+		memcpy(e.addr, &x, 4);
+		if (i < 3)
+			memset(e.addr, i == 0 ? 0 : i == 1 ? 0xff : 0x0a, 4);
+		e.plen = i % 33;
+		inet_ntop(AF_INET, e.addr, want, sizeof(want));
+		snprintf(want + strlen(want), sizeof(want) - strlen(want),
+			 "/%u", e.plen);
+		pmtufix_format_prefix(&e, got, sizeof(got));
+		CHECK(!strcmp(want, got), "`%s' formatted as `%s'", want, got);
+	}
+	pmtufix_format_prefix(&e, small, sizeof(small));
+	CHECK(!strncmp(small, want, sizeof(small) - 1) && !small[7],
+	      "cut to the buffer: `%s'", small);
+}
+
 int main(void)
 {
 	test_good_lines();
@@ -458,5 +485,6 @@ int main(void)
 	test_format();
 	test_directives();
 	test_format_entry();
+	test_format_prefix4();
 	return unit_done("parse");
 }

@@ -34,11 +34,13 @@ static int family_attr_cb(const struct nlattr *attr, void *data)
 static int family_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[CTRL_ATTR_MAX + 1] = {};
-	uint16_t *id = data;
+	struct pmtufix_nl *h = data;
 
 	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb, tb);
 	if (tb[CTRL_ATTR_FAMILY_ID])
-		*id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+		h->family = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	if (tb[CTRL_ATTR_VERSION])
+		h->version = mnl_attr_get_u32(tb[CTRL_ATTR_VERSION]);
 	return MNL_CB_OK;
 }
 
@@ -248,7 +250,7 @@ int pmtufix_nl_open(struct pmtufix_nl *h, const char *action)
 	g->cmd = CTRL_CMD_GETFAMILY;
 	g->version = 1;
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, PMTUFIX_GENL_NAME);
-	ret = pmtufix_nl_talk(h, nlh, family_cb, &h->family);
+	ret = pmtufix_nl_talk(h, nlh, family_cb, h);
 	if (ret == -ENOENT || (!ret && !h->family)) {
 		fprintf(stderr,
 			"pmtufix %s: the pmtufix kernel module is not loaded (modprobe xt_PMTUFIX)\n",

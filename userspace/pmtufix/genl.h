@@ -16,6 +16,7 @@
 struct pmtufix_nl {
 	struct mnl_socket *sock;
 	uint16_t family;
+	uint32_t version;	/* the module's PMTUFIX_GENL_VERSION */
 	uint32_t portid;
 	uint32_t seq;
 	char *buf;		/* requests */

@@ -99,6 +99,18 @@ int table_usage(const char *sub)
 	return 2;
 }
 
+/* @text, each of its lines indented by four spaces. */
+static void print_indented(const char *text)
+{
+	const char *nl;
+
+	while (*text) {
+		nl = strchrnul(text, '\n');
+		printf("    %.*s\n", (int)(nl - text), text);
+		text = *nl ? nl + 1 : nl;
+	}
+}
+
 void table_help(int argc, const char *argv[])
 {
 	int i = argc > 1 ? find_command(argv[1]) : -1;
@@ -109,9 +121,10 @@ void table_help(int argc, const char *argv[])
 		       commands[i].help);
 	} else {
 		printf("Usage: %s table COMMAND ...\n", prog);
-		for (k = 0; k < NCOMMANDS; k++)
-			printf("\n  table %s\n%s", commands[k].usage,
-			       commands[k].help);
+		for (k = 0; k < NCOMMANDS; k++) {
+			printf("\n  table %s\n", commands[k].usage);
+			print_indented(commands[k].help);
+		}
 	}
 	printf("\n-j or --json, anywhere, gives JSON where there is output (not\n"
 	       "for save, whose format is text).  See pmtufix(8), TABLE FILE FORMAT.\n");

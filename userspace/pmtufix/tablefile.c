@@ -460,6 +460,12 @@ static int load_send(struct pmtufix_nl *h, const char *action,
 	struct loader ld = {};
 	size_t i;
 
+	if (t->set.given && h->version < 2) {
+		fprintf(stderr,
+			"pmtufix %s: the loaded module (protocol version %u) cannot apply settings with a load: upgrade it, or give them with table set\n",
+			action, h->version);
+		return -1;
+	}
 	ld.h = h;
 	ld.name = name;
 	ld.action = action;

@@ -5,7 +5,11 @@
  *
  * Family
  * ------
- * The family is PMTUFIX_GENL_NAME ("pmtufix"), version PMTUFIX_GENL_VERSION.
+ * The family is PMTUFIX_GENL_NAME ("pmtufix"), version PMTUFIX_GENL_VERSION,
+ * which the family's CTRL_ATTR_VERSION tells.  Each version only adds to
+ * the last; version 2 added the defaults of TABLE_LOAD's COMMIT message,
+ * which version 1 ignores, so a client checks the version before sending
+ * them.
  * Resolving it (CTRL_CMD_GETFAMILY) loads the module on demand.  Every
  * request acts on the network namespace of the socket that sent it.  Every
  * command, reads included, needs CAP_NET_ADMIN in the user namespace owning
@@ -191,7 +195,7 @@
 #define _UAPI_LINUX_PMTUFIX_H
 
 #define PMTUFIX_GENL_NAME	"pmtufix"
-#define PMTUFIX_GENL_VERSION	1
+#define PMTUFIX_GENL_VERSION	2
 
 #define PMTUFIX_TABLE_NAME_LEN	32
 #define PMTUFIX_MAX_LAYERS	8
