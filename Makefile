@@ -6,7 +6,8 @@
 #   make check            unit tests, fuzz corpora replayed (ASan, UBSan), host CLI tests
 #   make fuzz             libFuzzer on every harness for FUZZ_SECONDS each
 #   make bench            benchmarks: figures and ratios, no pass/fail
-#   make vm               the namespace suite in QEMU on every Debian kernel
+#   make vm               the namespace suite in QEMU on every Debian kernel,
+#                         and tests/system/ under systemd
 #   make oracle           check that the VM suite catches a broken module
 #   make demo             boot the newest kernel and show a scenario step by step
 #   make test             everything CI runs: deps, build, check, style, pkg-check, vm, oracle
@@ -93,9 +94,11 @@ deps:
 
 # The second boot gives 6.1 400 possible CPUs (6.12 cannot be given more
 # than the machine has) for the per-CPU counters that need several nests.
+# The third has systemd as PID 1: the packages, units and metrics.
 vm:
 	tests/vm/run.sh
 	tests/vm/run.sh -k 6.1 -t percpu -a possible_cpus=400
+	tests/vm/run.sh -m systemd
 
 oracle:
 	tests/vm/oracle.sh

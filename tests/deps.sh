@@ -9,6 +9,9 @@
 #   test    also QEMU, busybox and the tools the guest borrows from this host
 #   pkg     also what building and checking the Debian packages needs
 #           (tests/pkg/build.sh installs the kernel headers itself)
+#
+# test includes pkg and what the systemd lane of the VM tests (run.sh -m
+# systemd) installs in the guest beside pmtufix's packages.
 
 set -eu
 
@@ -21,10 +24,12 @@ test_pkgs=(qemu-system-x86 busybox-static cpio xz-utils zstd iproute2
 pkg_pkgs=(dpkg-dev debhelper dh-dkms dkms lintian fakeroot prometheus
 	  systemd groff-base mandoc)
 
+system_pkgs=(iptables-persistent prometheus-node-exporter curl dkms systemd)
+
 pkgs=("${build_pkgs[@]}")
 case ${1:-build} in
 build) ;;
-test) pkgs+=("${test_pkgs[@]}") ;;
+test) pkgs+=("${test_pkgs[@]}" "${pkg_pkgs[@]}" "${system_pkgs[@]}") ;;
 pkg) pkgs+=("${pkg_pkgs[@]}") ;;
 *) echo "Usage: $0 [build|test|pkg]" >&2; exit 2 ;;
 esac

@@ -15,6 +15,8 @@ arg() {
 
 top=$(arg top)
 reasons=()
+# shellcheck source=tests/vm/finish.sh
+source "$top/tests/vm/finish.sh"
 
 # PID 1 must not exit while the power-off completes, and must not start a
 # program from the 9p root either, which may already be gone: wait with a
@@ -50,29 +52,6 @@ else
 	reasons+=("modprobe xt_PMTUFIX failed")
 fi
 
-# The scenarios delete their namespaces; the rules in them go with the
-# namespace cleanup, which runs asynchronously.
-for t in iptables-legacy ip6tables-legacy iptables-nft ip6tables-nft; do
-	"$t" -t mangle -F 2>/dev/null
-done
-nft flush ruleset 2>/dev/null
-for _ in $(seq 100); do
-	[ "$(cat /sys/module/xt_PMTUFIX/refcnt 2>/dev/null)" = 0 ] && break
-	sleep 0.1
-done
-if [ -d /sys/module/xt_PMTUFIX ] && ! rmmod xt_PMTUFIX; then
-	reasons+=("rmmod xt_PMTUFIX failed (refcnt $(cat /sys/module/xt_PMTUFIX/refcnt))")
-fi
-
-bad=$(dmesg | grep -E 'WARNING:|BUG:|BUG [^ ]+ \((Not t|T)ainted|Oops|Slab cache still has objects|general protection fault|UBSAN:|KASAN:|refcount_t:|list_(add|del) corruption')
-if [ -n "$bad" ]; then
-	echo "# kernel log:"
-	dmesg | sed 's/^/#   /'
-	reasons+=("the kernel logged errors")
-fi
-
-if [ ${#reasons[@]} -eq 0 ]; then
-	echo "PMTUFIX-VM: success"
-else
-	echo "PMTUFIX-VM: failure ($(IFS=';'; echo "${reasons[*]}"))"
-fi
+unload_module
+scan_dmesg
+verdict

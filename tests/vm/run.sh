@@ -14,11 +14,18 @@
 #                                             the suite, rmmod, dmesg scan,
 #   verdict from the console log  <-------    "PMTUFIX-VM: success" or not
 #
+# With -m systemd, the guest's root is an overlay of the host's with a
+# tmpfs on top, systemd is PID 1 and boots into pmtufix-vm.target
+# (tests/vm/systemd/), which runs the scenarios of tests/system/ from
+# tests/vm/system.sh: packages, units, boot order, metrics.
+#
 # A kernel passes only when the guest printed the success line, the console
 # shows no WARNING/BUG/Oops/leak line and QEMU did not time out.
 #
-# Usage: tests/vm/run.sh [-k 6.1|6.12|all] [-t PATTERN] [-T SECONDS] [-s DIR]
-#                        [-a KERNEL_ARGS] [-v]
+# Usage: tests/vm/run.sh [-m netns|systemd] [-k 6.1|6.12|all] [-t PATTERN]
+#                        [-T SECONDS] [-s DIR] [-a KERNEL_ARGS] [-v]
+#   -m  netns: tests/netns/ with tests/vm/guest.sh as PID 1 (the default);
+#       systemd: tests/system/ under systemd
 #   -k  kernels to boot (default: all)
 #   -s  build the module from the sources in DIR (default: this checkout)
 #   -t  run only the scenarios whose file name matches PATTERN (a glob)
@@ -36,14 +43,16 @@ limit=1500
 srcdir=$top
 verbose=0
 kargs=
+mode=netns
 
 usage() {
 	sed -n 's/^# \{0,1\}//; /^Usage:/,/^$/p' "$0" >&2
 	exit 2
 }
 
-while getopts k:t:T:s:a:vh opt; do
+while getopts m:k:t:T:s:a:vh opt; do
 	case $opt in
+	m) mode=$OPTARG ;;
 	s) srcdir=$(cd "$OPTARG" && pwd) ;;
 	k) kernels=$OPTARG ;;
 	t) pattern=$OPTARG ;;
@@ -54,6 +63,11 @@ while getopts k:t:T:s:a:vh opt; do
 	esac
 done
 [ "$kernels" = all ] && kernels="6.1 6.12"
+case $mode in
+netns) suffix= ;;
+systemd) suffix=-systemd ;;
+*) usage ;;
+esac
 
 case $top in
 *[[:space:]]*)
@@ -145,6 +159,42 @@ build_module() {
 	depmod -b "$out/$abi/root" "$abi"
 }
 
+# -m systemd: the packages of `make deb' in build/vm/debs, for the guest to
+# install, and the source pmtufix-dkms installs, in build/vm/dkms/src.
+build_debs() {
+	local v
+
+	log "building the packages"
+	make -s -C "$srcdir" deb >"$out/deb.log" 2>&1 || {
+		cat "$out/deb.log" >&2
+		die "make deb failed"
+	}
+	v=$(cat "$srcdir/VERSION")
+	rm -rf "$out/debs" "$out/dkms"
+	mkdir -p "$out/debs" "$out/dkms/tree"
+	cp "$srcdir/build/deb/pmtufix_${v}_amd64.deb" \
+		"$srcdir/build/deb/pmtufix-dkms_${v}_all.deb" "$out/debs/"
+	dpkg-deb -x "$out/debs/pmtufix-dkms_${v}_all.deb" "$out/dkms/root"
+	dkms add -m pmtufix -v "$v" --dkmstree "$out/dkms/tree" \
+		--sourcetree "$out/dkms/root/usr/src" >/dev/null ||
+		die "dkms add failed"
+}
+
+# dkms_build ABI: xt_PMTUFIX built by DKMS from the package's source, in a
+# DKMS tree of its own (build/vm/dkms/tree): under emulation a build in the
+# guest would take minutes, so the guest's DKMS installs this one.
+dkms_build() {
+	local abi=$1 v
+
+	v=$(cat "$srcdir/VERSION")
+	log "building xt_PMTUFIX for $abi with DKMS"
+	dkms build -m pmtufix -v "$v" -k "$abi" --dkmstree "$out/dkms/tree" \
+		--sourcetree "$out/dkms/root/usr/src" >"$out/dkms/$abi.log" 2>&1 || {
+		cat "$out/dkms/$abi.log" >&2
+		die "dkms build for $abi failed"
+	}
+}
+
 # busybox, the modules that mount the host's root, and tests/vm/init.
 build_initramfs() {
 	local abi=$1 dir=$out/$1 stage=$out/$1/initramfs path name n=0
@@ -155,7 +205,7 @@ build_initramfs() {
 	cp "$top/tests/vm/init" "$stage/init"
 	chmod 0755 "$stage/init"
 	modprobe -d "$dir/root" -S "$abi" -a --show-depends \
-		virtio_pci 9pnet_virtio 9p |
+		virtio_pci 9pnet_virtio 9p overlay |
 	awk '$1 == "insmod" && !seen[$2]++ { print $2 }' |
 	while read -r path; do
 		n=$((n + 1))
@@ -179,9 +229,13 @@ boot() {
 	cmdline+=" slub_debug=FZP"
 	cmdline+=" pmtufix_vm.top=$top pmtufix_vm.abi=$abi"
 	cmdline+=" pmtufix_vm.pattern=$pattern pmtufix_vm.verbose=$verbose"
+	if [ "$mode" = systemd ]; then
+		cmdline+=" pmtufix_vm.mode=systemd pmtufix_vm.build=$out"
+		cmdline+=" systemd.unit=pmtufix-vm.target systemd.show_status=0"
+	fi
 	cmdline+="${kargs:+ $kargs}"
 
-	log "booting $abi"
+	log "booting $abi ($mode)"
 	set +e
 	timeout --foreground "$limit" qemu-system-x86_64 \
 		-nodefaults -no-user-config -accel "${PMTUFIX_QEMU_ACCEL:-tcg}" \
@@ -192,14 +246,14 @@ boot() {
 		-append "$cmdline" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$dir/root/lib/modules/$abi,mount_tag=kmods,security_model=none,readonly=on,multidevs=remap" \
-		</dev/null 2>&1 | sed -u 's/\r$//' | tee "$dir/console.log"
+		</dev/null 2>&1 | sed -u 's/\r$//' | tee "$dir/console$suffix.log"
 	rc=${PIPESTATUS[0]}
 	set -e
 	return "$rc"
 }
 
 verdict() {
-	local abi=$1 rc=$2 log=$out/$1/console.log bad
+	local abi=$1 rc=$2 log=$out/$1/console$suffix.log bad
 
 	if [ "$rc" = 124 ]; then
 		log "$abi: FAIL: no verdict within ${limit}s (hang)"
@@ -227,15 +281,17 @@ boot_timed() {
 
 	start=$(date +%s)
 	boot "$abi" || rc=$?
-	echo "$rc $(($(date +%s) - start))" >"$out/$abi/boot.result"
+	echo "$rc $(($(date +%s) - start))" >"$out/$abi/boot$suffix.result"
 }
 
 abis=()
+[ "$mode" = systemd ] && build_debs
 for k in $kernels; do
 	abi=$(resolve_abi "$k")
 	fetch_kernel "$abi"
 	ensure_headers "$abi"
 	build_module "$abi"
+	[ "$mode" = systemd ] && dkms_build "$abi"
 	build_initramfs "$abi"
 	abis+=("$abi")
 done
@@ -249,7 +305,7 @@ done
 failed=0
 summary=()
 for abi in "${abis[@]}"; do
-	read -r rc secs <"$out/$abi/boot.result"
+	read -r rc secs <"$out/$abi/boot$suffix.result"
 	if verdict "$abi" "$rc"; then
 		summary+=("PASS $abi (${secs}s)")
 	else

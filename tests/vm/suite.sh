@@ -1,15 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Runs every tests/netns/*.sh whose name matches PATTERN (a glob, default
-# all), each under a time limit, and prints TAP: one line per test, the
-# plan, and a closing "N passed, N failed, N skipped".  Exit 0 only if no
-# test failed and at least one passed.  Runs in the VM, or on any machine
+# Runs every tests/netns/*.sh (or DIR/*.sh) whose name matches PATTERN (a
+# glob, default all), in the order of their names, each under a time
+# limit, and prints TAP: one line per test, the plan, and a closing "N
+# passed, N failed, N skipped".  Exit 0 only if no test failed and at
+# least one passed.  Runs in the VM, or on any machine
 # where xt_PMTUFIX can be loaded.
 #
-# Usage: tests/vm/suite.sh [PATTERN]
+# Usage: tests/vm/suite.sh [-d DIR] [PATTERN]
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+dir=$top/tests/netns
+if [ "${1:-}" = -d ]; then
+	dir=$2
+	shift 2
+fi
 pattern=${1:-*}
 limit=${PMTUFIX_TEST_TIMEOUT:-600}
 
@@ -17,7 +23,7 @@ PMTUFIX_RESULTS=$(mktemp)
 export PMTUFIX_RESULTS
 
 echo "TAP version 13"
-for t in "$top"/tests/netns/*.sh; do
+for t in "$dir"/*.sh; do
 	name=$(basename "$t" .sh)
 	# shellcheck disable=SC2053
 	[[ $name == $pattern ]] || continue
