@@ -79,6 +79,8 @@ while IFS= read -r line; do
 		printf '\nPASS: %s\n' "${line#*: }" ;;
 	"not ok "*)
 		printf '\nFAIL: %s\n' "${line#*- }" ;;
+	"PMTUFIX-VM: initramfs")
+		;;
 	"PMTUFIX-VM: failure"*)
 		echo "$line" ;;
 	vm:*)
