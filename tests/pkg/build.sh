@@ -31,8 +31,9 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$top/build/pkg
 install_debs=0
-checks=0
-failures=0
+CHECK_SHOW_OK=1
+# shellcheck source=tests/lib/hostcheck.sh
+source "$top/tests/lib/hostcheck.sh"
 
 while getopts ih opt; do
 	case $opt in
@@ -47,27 +48,6 @@ trap 'rm -rf "$tmp"' EXIT
 
 log() { printf 'pkg: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
-
-check() {
-	local what=$1
-
-	shift
-	checks=$((checks + 1))
-	if "$@"; then
-		echo "ok - $what"
-		return 0
-	fi
-	failures=$((failures + 1))
-	echo "not ok - $what"
-	return 1
-}
-
-# same WANT GOT: equal strings, the difference shown otherwise.
-same() {
-	[ "$1" = "$2" ] && return 0
-	diff <(echo "$1") <(echo "$2") | sed 's/^/#   /'
-	return 1
-}
 
 # Runs "$@" with its output in $out/NAME.log, shown when it fails.
 logged() {
@@ -290,5 +270,4 @@ if [ "$install_debs" = 1 ]; then
 		 [ ! -e "/usr/src/pmtufix-$version" ] && [ ! -e /var/lib/dkms/pmtufix ]'
 fi
 
-echo "$([ $failures = 0 ] && echo ok || echo "not ok") pkg: $checks checks, $failures failed"
-[ $failures = 0 ]
+summary pkg

@@ -11,28 +11,11 @@
 # units as installed.  The VM lane boots systemd and runs them for real.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-checks=0
-failures=0
+# shellcheck source=tests/lib/hostcheck.sh
+source "$top/tests/lib/hostcheck.sh"
 
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-
-check() {
-	local what=$1
-
-	shift
-	checks=$((checks + 1))
-	"$@" && return 0
-	failures=$((failures + 1))
-	echo "not ok - $what"
-}
-
-# same WANT GOT: equal strings, the difference shown otherwise.
-same() {
-	[ "$1" = "$2" ] && return 0
-	diff <(echo "$1") <(echo "$2") | sed 's/^/#   /'
-	return 1
-}
 
 make -s -C "$top/userspace" >/dev/null || exit 1
 boot=$top/userspace/systemd/pmtufix-boot
@@ -172,5 +155,4 @@ check "pmtufix.service: what it promises" same "$(printf '%s\n' \
 	"WantedBy=sysinit.target")" "$(grep -E '^(Default|Wants|After|Before|Conflicts|Type|Remain|Exec|WantedBy)' "$u")"
 check "the timer: every 15 s" grep -qx "OnUnitActiveSec=15s" "$units/pmtufix-metrics.timer"
 
-echo "$([ $failures = 0 ] && echo ok || echo "not ok") units: $checks checks, $failures failed"
-[ $failures = 0 ]
+summary units

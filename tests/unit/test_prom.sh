@@ -11,22 +11,11 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 pmtufix=$top/userspace/pmtufix/pmtufix
 version=$(cat "$top/VERSION")
-checks=0
-failures=0
+# shellcheck source=tests/lib/hostcheck.sh
+source "$top/tests/lib/hostcheck.sh"
 
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-
-# check WHAT CMD...: CMD succeeds.
-check() {
-	local what=$1
-
-	shift
-	checks=$((checks + 1))
-	"$@" && return 0
-	failures=$((failures + 1))
-	echo "not ok - $what"
-}
 
 # has FILE LINE...: FILE holds each LINE, whole.
 has() {
@@ -149,5 +138,4 @@ for m in $(grep -o 'pmtufix_[a-z0-9_]*' "$alerts" | sort -u); do
 	check "the alert rules' $m is printed" grep -q "^$m[{ ]" "$tmp/up"
 done
 
-echo "$([ $failures = 0 ] && echo ok || echo "not ok") prometheus: $checks checks, $failures failed"
-[ $failures = 0 ]
+summary prometheus
