@@ -10,12 +10,15 @@
 #                         and tests/system/ under systemd
 #   make oracle           check that the VM suite catches a broken module
 #   make demo             boot the newest kernel and show a scenario step by step
-#   make test             everything CI runs: deps, build, check, style, pkg-check, vm, oracle
+#   make test             everything CI runs: deps, build, check, style, pkg-check, vm, oracle,
+#                         pkg-install-check
 #   make style / sparse   checkpatch and sparse on the kernel code
 #   make install / uninstall   everything below DESTDIR and PREFIX (see README)
 #   make dkms-install / dkms-uninstall   the module sources in /usr/src
 #   make deb              the Debian packages, into build/deb/
 #   make pkg-check        build, lintian, DKMS builds, install checks (tests/pkg/)
+#   make pkg-install-check  the same, then the packages installed on this machine,
+#                         upgraded and purged (for throwaway machines: CI)
 #   make version-check    VERSION, dkms.conf and debian/changelog agree
 
 KVER ?= $(shell uname -r)
@@ -106,7 +109,9 @@ oracle:
 demo: deps userspace
 	tests/vm/demo.sh -k 6.12
 
-test: deps userspace check style pkg-check vm oracle
+# pkg-install-check comes last: the VM lanes boot on this machine's root,
+# which it changes while it runs.
+test: deps userspace check style pkg-check vm oracle pkg-install-check
 
 KERNEL_SOURCE ?= /usr/src/linux-source-6.12.tar.xz
 CHECKPATCH := $(BUILD)/checkpatch/checkpatch.pl
@@ -205,6 +210,9 @@ deb: version-check
 pkg-check:
 	tests/pkg/build.sh
 
+pkg-install-check:
+	tests/pkg/build.sh -i
+
 # Not kbuild's clean: with M= it deletes every *.ko below this directory,
 # the kernels unpacked under build/vm/ included.
 clean:
@@ -217,4 +225,4 @@ clean:
 
 .PHONY: all module userspace check fuzz bench deps vm oracle demo test style sparse install \
 	install-userspace install-module uninstall dkms-install dkms-uninstall version-check \
-	deb pkg-check clean
+	deb pkg-check pkg-install-check clean

@@ -23,7 +23,9 @@
 # Usage: tests/pkg/build.sh [-i]
 #   -i  also install both packages on this host (dpkg -i: DKMS builds and
 #       installs the module for every kernel with headers), check dkms
-#       status, then purge and check that the modules are gone.  For a
+#       status, upgrade them to the next version (built from a copy of
+#       this tree) and check that DKMS rebuilt the module and dropped the
+#       old one, then purge and check that the modules are gone.  For a
 #       throwaway machine only.
 
 set -u
@@ -250,7 +252,20 @@ check "dkms add of a checkout registers pmtufix/$version" logged dkms-add \
 	eval 'dkms add "$copy" --sourcetree "$tmp/dkms-add/src" --dkmstree "$tmp/dkms-add/tree" &&
 	      [ -d "$tmp/dkms-add/tree/pmtufix/$version" ]'
 
-# The packages installed on this host, then purged.
+# upgrade_debs VERSION: the packages of this tree at VERSION, in
+# $tmp/next/build/deb.
+upgrade_debs() {
+	rm -rf "$tmp/next"
+	mkdir -p "$tmp/next"
+	git -C "$top" ls-files -z -co --exclude-standard |
+		(cd "$top" && xargs -0 cp --parents -t "$tmp/next")
+	echo "$1" >"$tmp/next/VERSION"
+	sed -i "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=\"$1\"/" "$tmp/next/dkms.conf"
+	sed -i "1s/(.*)/($1)/" "$tmp/next/debian/changelog"
+	check "make deb at $1" logged deb-next make -C "$tmp/next" deb
+}
+
+# The packages installed on this host, upgraded, then purged.
 if [ "$install_debs" = 1 ]; then
 	start=$SECONDS
 	check "dpkg -i both packages" logged dpkg-install \
@@ -263,11 +278,32 @@ if [ "$install_debs" = 1 ]; then
 		check "modinfo finds xt_PMTUFIX $version for $abi" same "$version" \
 			"$(modinfo -k "$abi" -F version xt_PMTUFIX 2>/dev/null)"
 	done
+
+	# An upgrade: the same tree at the next version.
+	next=${version%.*}.$((${version##*.} + 1))
+	upgrade_debs "$next"
+	start=$SECONDS
+	check "upgrade to $next" logged dpkg-upgrade \
+		env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "$tmp/next/build/deb/pmtufix_${next}_amd64.deb" \
+		"$tmp/next/build/deb/pmtufix-dkms_${next}_all.deb"
+	log "upgrade (DKMS builds included): $((SECONDS - start)) s"
+	for abi in "${abis[@]}"; do
+		check "upgraded: dkms status installed for $abi" eval \
+			'dkms status -m pmtufix -v "$next" -k "$abi" | grep -q ": installed"'
+		check "upgraded: modinfo finds xt_PMTUFIX $next for $abi" same "$next" \
+			"$(modinfo -k "$abi" -F version xt_PMTUFIX 2>/dev/null)"
+	done
+	check "upgraded: $version gone from DKMS and /usr/src" eval \
+		'[ -z "$(dkms status -m pmtufix -v "$version")" ] &&
+		 [ ! -e "/usr/src/pmtufix-$version" ]'
+
 	check "dpkg --purge both packages" logged dpkg-purge \
 		dpkg --purge pmtufix pmtufix-dkms
 	check "purged: no module, no sources, no DKMS state" eval \
 		'! ls /lib/modules/*/updates/dkms/xt_PMTUFIX.ko* 2>/dev/null &&
-		 [ ! -e "/usr/src/pmtufix-$version" ] && [ ! -e /var/lib/dkms/pmtufix ]'
+		 [ ! -e "/usr/src/pmtufix-$version" ] &&
+		 [ ! -e "/usr/src/pmtufix-$next" ] && [ ! -e /var/lib/dkms/pmtufix ]'
 fi
 
 summary pkg
