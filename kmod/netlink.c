@@ -175,36 +175,40 @@ static int pmtufix_nl_reply_table(struct genl_info *info, size_t size,
 	return genlmsg_reply(msg, info);
 }
 
-static void pmtufix_nl_defaults(struct nlattr **attrs,
+/* The attributes that set a table's defaults, and the field each sets. */
+static const struct {
+	u16 attr;
+	u16 offset;
+} pmtufix_nl_default_attrs[] = {
+	{ PMTUFIX_A_MTU, offsetof(struct pmtufix_defaults, mtu) },
+	{ PMTUFIX_A_FLOOR4, offsetof(struct pmtufix_defaults, floor4) },
+	{ PMTUFIX_A_FLOOR6, offsetof(struct pmtufix_defaults, floor6) },
+	{ PMTUFIX_A_TOO_BIG_RATE,
+	  offsetof(struct pmtufix_defaults, too_big_rate) },
+	{ PMTUFIX_A_TOO_BIG_BURST,
+	  offsetof(struct pmtufix_defaults, too_big_burst) },
+	{ PMTUFIX_A_TOO_BIG_SRC_RATE,
+	  offsetof(struct pmtufix_defaults, too_big_src_rate) },
+	{ PMTUFIX_A_TOO_BIG_SRC_BURST,
+	  offsetof(struct pmtufix_defaults, too_big_src_burst) },
+};
+
+/* Defaults given in @attrs into @def; whether there was any. */
+static bool pmtufix_nl_defaults(struct nlattr **attrs,
 				struct pmtufix_defaults *def)
 {
-	if (attrs[PMTUFIX_A_MTU])
-		def->mtu = nla_get_u32(attrs[PMTUFIX_A_MTU]);
-	if (attrs[PMTUFIX_A_FLOOR4])
-		def->floor4 = nla_get_u32(attrs[PMTUFIX_A_FLOOR4]);
-	if (attrs[PMTUFIX_A_FLOOR6])
-		def->floor6 = nla_get_u32(attrs[PMTUFIX_A_FLOOR6]);
-	if (attrs[PMTUFIX_A_TOO_BIG_RATE])
-		def->too_big_rate = nla_get_u32(attrs[PMTUFIX_A_TOO_BIG_RATE]);
-	if (attrs[PMTUFIX_A_TOO_BIG_BURST])
-		def->too_big_burst = nla_get_u32(attrs[PMTUFIX_A_TOO_BIG_BURST]);
-	if (attrs[PMTUFIX_A_TOO_BIG_SRC_RATE])
-		def->too_big_src_rate =
-			nla_get_u32(attrs[PMTUFIX_A_TOO_BIG_SRC_RATE]);
-	if (attrs[PMTUFIX_A_TOO_BIG_SRC_BURST])
-		def->too_big_src_burst =
-			nla_get_u32(attrs[PMTUFIX_A_TOO_BIG_SRC_BURST]);
-}
+	bool any = false;
+	unsigned int i;
+	u32 *field;
 
-/* Whether a request carries any of the attributes pmtufix_nl_defaults() reads. */
-static bool pmtufix_nl_has_defaults(const struct genl_info *info)
-{
-	return info->attrs[PMTUFIX_A_MTU] || info->attrs[PMTUFIX_A_FLOOR4] ||
-	       info->attrs[PMTUFIX_A_FLOOR6] ||
-	       info->attrs[PMTUFIX_A_TOO_BIG_RATE] ||
-	       info->attrs[PMTUFIX_A_TOO_BIG_BURST] ||
-	       info->attrs[PMTUFIX_A_TOO_BIG_SRC_RATE] ||
-	       info->attrs[PMTUFIX_A_TOO_BIG_SRC_BURST];
+	for (i = 0; i < ARRAY_SIZE(pmtufix_nl_default_attrs); i++) {
+		if (!attrs[pmtufix_nl_default_attrs[i].attr])
+			continue;
+		field = (u32 *)((char *)def + pmtufix_nl_default_attrs[i].offset);
+		*field = nla_get_u32(attrs[pmtufix_nl_default_attrs[i].attr]);
+		any = true;
+	}
+	return any;
 }
 
 /* Parsing entries */
@@ -801,7 +805,8 @@ static int pmtufix_nl_act_load(struct pmtufix_table *t, struct genl_info *info,
 	struct pmtufix_defaults def;
 	int ret = 0;
 
-	if (!(load & PMTUFIX_LOAD_COMMIT) && pmtufix_nl_has_defaults(info)) {
+	if (!(load & PMTUFIX_LOAD_COMMIT) &&
+	    pmtufix_nl_defaults(info->attrs, &def)) {
 		NL_SET_ERR_MSG(info->extack,
 			       "settings of a load go with its COMMIT");
 		return -EINVAL;

@@ -39,7 +39,8 @@
  * Tables
  * ------
  * A table is named (1 to PMTUFIX_TABLE_NAME_LEN - 1 bytes of
- * [A-Za-z0-9_.-], not starting with '-') and belongs to one network namespace; it goes with it.
+ * [A-Za-z0-9_.-], not starting with '-') and belongs to one network
+ * namespace; it goes with it.
  * It holds IPv4 and IPv6 entries and its defaults:
  *
  *   PMTUFIX_A_MTU      base MTU of entries that give none (default 1500)
@@ -164,9 +165,10 @@
  *                           entries and applied with them.
  *                           Until COMMIT nothing is visible; on COMMIT the
  *                           new contents (and defaults) replace the old in
- *                           one step, so packets see either.  Any error discards the
- *                           load and leaves the table as it was (ENOSPC
- *                           past max_entries or userns_max_entries).  A load
+ *                           one step, so packets see either.  Any error
+ *                           discards the load and leaves the table as it
+ *                           was (ENOSPC past max_entries or
+ *                           userns_max_entries).  A load
  *                           belongs to the socket that began it and is
  *                           dropped if that socket closes; another BEGIN
  *                           on the same table meanwhile gets EBUSY.
