@@ -53,14 +53,8 @@ static const struct nla_policy pmtufix_entry_policy[PMTUFIX_ENTRY_A_MAX + 1] = {
 						      &pmtufix_mtu_range),
 	[PMTUFIX_ENTRY_A_LAYERS] = NLA_POLICY_NESTED_ARRAY(pmtufix_layer_policy),
 	/* Only in replies. */
-	[PMTUFIX_ENTRY_A_INNER_MTU] = { .type = NLA_REJECT },
-	[PMTUFIX_ENTRY_A_MSS] = { .type = NLA_REJECT },
-	[PMTUFIX_ENTRY_A_HITS] = { .type = NLA_REJECT },
-	[PMTUFIX_ENTRY_A_CLAMPED] = { .type = NLA_REJECT },
-	[PMTUFIX_ENTRY_A_PAD] = { .type = NLA_REJECT },
-	[PMTUFIX_ENTRY_A_TOO_BIG_SENT] = { .type = NLA_REJECT },
-	[PMTUFIX_ENTRY_A_TOO_BIG_RATELIMITED] = { .type = NLA_REJECT },
-	[PMTUFIX_ENTRY_A_ICMP_REPAIRED] = { .type = NLA_REJECT },
+	[PMTUFIX_ENTRY_A_INNER_MTU ... PMTUFIX_ENTRY_A_ICMP_REPAIRED] = {
+		.type = NLA_REJECT },
 };
 
 static const struct nla_policy pmtufix_policy[PMTUFIX_A_MAX + 1] = {
@@ -81,13 +75,7 @@ static const struct nla_policy pmtufix_policy[PMTUFIX_A_MAX + 1] = {
 							      &pmtufix_burst_range),
 	/* Only in replies. */
 	[PMTUFIX_A_ENTRY] = { .type = NLA_REJECT },
-	[PMTUFIX_A_COUNT4] = { .type = NLA_REJECT },
-	[PMTUFIX_A_COUNT6] = { .type = NLA_REJECT },
-	[PMTUFIX_A_RULES] = { .type = NLA_REJECT },
-	[PMTUFIX_A_GENERATION] = { .type = NLA_REJECT },
-	[PMTUFIX_A_STATS] = { .type = NLA_REJECT },
-	[PMTUFIX_A_STATS_PERCPU] = { .type = NLA_REJECT },
-	[PMTUFIX_A_PAD] = { .type = NLA_REJECT },
+	[PMTUFIX_A_COUNT4 ... PMTUFIX_A_PAD] = { .type = NLA_REJECT },
 };
 
 /*
@@ -175,41 +163,79 @@ static int pmtufix_nl_reply_table(struct genl_info *info, size_t size,
 	return genlmsg_reply(msg, info);
 }
 
-/* The attributes that set a table's defaults, and the field each sets. */
-static const struct {
+/* An optional attribute and the struct field it sets, of its width. */
+struct pmtufix_nl_field {
 	u16 attr;
-	u16 offset;
-} pmtufix_nl_default_attrs[] = {
-	{ PMTUFIX_A_MTU, offsetof(struct pmtufix_defaults, mtu) },
-	{ PMTUFIX_A_FLOOR4, offsetof(struct pmtufix_defaults, floor4) },
-	{ PMTUFIX_A_FLOOR6, offsetof(struct pmtufix_defaults, floor6) },
-	{ PMTUFIX_A_TOO_BIG_RATE,
-	  offsetof(struct pmtufix_defaults, too_big_rate) },
-	{ PMTUFIX_A_TOO_BIG_BURST,
-	  offsetof(struct pmtufix_defaults, too_big_burst) },
-	{ PMTUFIX_A_TOO_BIG_SRC_RATE,
-	  offsetof(struct pmtufix_defaults, too_big_src_rate) },
-	{ PMTUFIX_A_TOO_BIG_SRC_BURST,
-	  offsetof(struct pmtufix_defaults, too_big_src_burst) },
+	u8 offset;
+	u8 size;
+};
+
+#define PMTUFIX_NL_FIELD(attr, type, member) \
+	{ attr, offsetof(type, member), sizeof_field(type, member) }
+
+/* The attributes of @fields present in @tb into @base; whether any was. */
+static bool pmtufix_nl_get_fields(struct nlattr **tb,
+				  const struct pmtufix_nl_field *fields,
+				  unsigned int n, void *base)
+{
+	const struct nlattr *a;
+	bool any = false;
+	unsigned int i;
+	void *field;
+
+	for (i = 0; i < n; i++) {
+		a = tb[fields[i].attr];
+		if (!a)
+			continue;
+		field = base + fields[i].offset;
+		if (fields[i].size == sizeof(u8))
+			*(u8 *)field = nla_get_u8(a);
+		else if (fields[i].size == sizeof(u16))
+			*(u16 *)field = nla_get_u16(a);
+		else
+			*(u32 *)field = nla_get_u32(a);
+		any = true;
+	}
+	return any;
+}
+
+/* The attributes that set a table's defaults. */
+static const struct pmtufix_nl_field pmtufix_nl_default_fields[] = {
+	PMTUFIX_NL_FIELD(PMTUFIX_A_MTU, struct pmtufix_defaults, mtu),
+	PMTUFIX_NL_FIELD(PMTUFIX_A_FLOOR4, struct pmtufix_defaults, floor4),
+	PMTUFIX_NL_FIELD(PMTUFIX_A_FLOOR6, struct pmtufix_defaults, floor6),
+	PMTUFIX_NL_FIELD(PMTUFIX_A_TOO_BIG_RATE, struct pmtufix_defaults,
+			 too_big_rate),
+	PMTUFIX_NL_FIELD(PMTUFIX_A_TOO_BIG_BURST, struct pmtufix_defaults,
+			 too_big_burst),
+	PMTUFIX_NL_FIELD(PMTUFIX_A_TOO_BIG_SRC_RATE, struct pmtufix_defaults,
+			 too_big_src_rate),
+	PMTUFIX_NL_FIELD(PMTUFIX_A_TOO_BIG_SRC_BURST, struct pmtufix_defaults,
+			 too_big_src_burst),
 };
 
 /* Defaults given in @attrs into @def; whether there was any. */
 static bool pmtufix_nl_defaults(struct nlattr **attrs,
 				struct pmtufix_defaults *def)
 {
-	bool any = false;
-	unsigned int i;
-	u32 *field;
-
-	for (i = 0; i < ARRAY_SIZE(pmtufix_nl_default_attrs); i++) {
-		if (!attrs[pmtufix_nl_default_attrs[i].attr])
-			continue;
-		field = (u32 *)((char *)def + pmtufix_nl_default_attrs[i].offset);
-		*field = nla_get_u32(attrs[pmtufix_nl_default_attrs[i].attr]);
-		any = true;
-	}
-	return any;
+	return pmtufix_nl_get_fields(attrs, pmtufix_nl_default_fields,
+				     ARRAY_SIZE(pmtufix_nl_default_fields),
+				     def);
 }
+
+/* A layer's attributes but its type, which it cannot be without. */
+static const struct pmtufix_nl_field pmtufix_nl_layer_fields[] = {
+	PMTUFIX_NL_FIELD(PMTUFIX_LAYER_A_FLAGS, struct pmtufix_layer, flags),
+	PMTUFIX_NL_FIELD(PMTUFIX_LAYER_A_COUNT, struct pmtufix_layer, count),
+	PMTUFIX_NL_FIELD(PMTUFIX_LAYER_A_ESP_MODE, struct pmtufix_layer,
+			 esp_mode),
+	PMTUFIX_NL_FIELD(PMTUFIX_LAYER_A_ESP_CIPHER, struct pmtufix_layer,
+			 esp_cipher),
+	PMTUFIX_NL_FIELD(PMTUFIX_LAYER_A_ESP_INTEG, struct pmtufix_layer,
+			 esp_integ),
+	PMTUFIX_NL_FIELD(PMTUFIX_LAYER_A_ESP_ICV, struct pmtufix_layer,
+			 esp_icv),
+};
 
 /* Parsing entries */
 
@@ -245,18 +271,8 @@ static int pmtufix_nl_parse_layer(const struct nlattr *nest,
 	}
 	memset(l, 0, sizeof(*l));
 	l->type = nla_get_u16(tb[PMTUFIX_LAYER_A_TYPE]);
-	if (tb[PMTUFIX_LAYER_A_FLAGS])
-		l->flags = nla_get_u32(tb[PMTUFIX_LAYER_A_FLAGS]);
-	if (tb[PMTUFIX_LAYER_A_COUNT])
-		l->count = nla_get_u16(tb[PMTUFIX_LAYER_A_COUNT]);
-	if (tb[PMTUFIX_LAYER_A_ESP_MODE])
-		l->esp_mode = nla_get_u8(tb[PMTUFIX_LAYER_A_ESP_MODE]);
-	if (tb[PMTUFIX_LAYER_A_ESP_CIPHER])
-		l->esp_cipher = nla_get_u8(tb[PMTUFIX_LAYER_A_ESP_CIPHER]);
-	if (tb[PMTUFIX_LAYER_A_ESP_INTEG])
-		l->esp_integ = nla_get_u8(tb[PMTUFIX_LAYER_A_ESP_INTEG]);
-	if (tb[PMTUFIX_LAYER_A_ESP_ICV])
-		l->esp_icv = nla_get_u16(tb[PMTUFIX_LAYER_A_ESP_ICV]);
+	pmtufix_nl_get_fields(tb, pmtufix_nl_layer_fields,
+			      ARRAY_SIZE(pmtufix_nl_layer_fields), l);
 	if (pmtufix_layer_check(l, &why)) {
 		pmtufix_nl_err(extack, nest, why);
 		return -EINVAL;
