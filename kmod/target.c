@@ -488,42 +488,39 @@ static void pmtufix_repair(struct sk_buff *skb, struct pmtufix_table *t,
 	atomic64_inc(&st->c[PMTUFIX_EC_ICMP_REPAIRED]);
 }
 
-/* An ICMP message and the start of the packet it quotes. */
-struct pmtufix_icmp4_quote {
-	struct icmphdr icmp;
-	struct iphdr ip;
+/* A too-big message and the start of the packet it quotes. */
+union pmtufix_quote {
+	struct {
+		struct icmphdr icmp;
+		struct iphdr ip;
+	} v4;
+	struct {
+		struct icmp6hdr icmp;
+		struct ipv6hdr ip;
+	} v6;
 };
 
-struct pmtufix_icmp6_quote {
-	struct icmp6hdr icmp;
-	struct ipv6hdr ip;
-};
-
-static void pmtufix_repair4(struct sk_buff *skb, struct pmtufix_table *t,
-			    struct pmtufix_pkt *pkt)
+/* A too-big message quoting a packet of its own family is repaired. */
+static void pmtufix_repair_quoted(struct sk_buff *skb, struct pmtufix_table *t,
+				  struct pmtufix_pkt *pkt)
 {
-	const struct pmtufix_icmp4_quote *q;
-	struct pmtufix_icmp4_quote _q;
+	bool v4 = pkt->family == PMTUFIX_IPV4;
+	const union pmtufix_quote *q;
+	union pmtufix_quote _q;
 
-	q = skb_header_pointer(skb, pkt->thoff, sizeof(_q), &_q);
-	if (q && q->icmp.type == ICMP_DEST_UNREACH &&
-	    q->icmp.code == ICMP_FRAG_NEEDED && q->ip.version == 4)
+	q = skb_header_pointer(skb, pkt->thoff,
+			       v4 ? sizeof(_q.v4) : sizeof(_q.v6), &_q);
+	if (!q)
+		return;
+	if (v4 && q->v4.icmp.type == ICMP_DEST_UNREACH &&
+	    q->v4.icmp.code == ICMP_FRAG_NEEDED && q->v4.ip.version == 4)
 		pmtufix_repair(skb, t, pkt, pkt->thoff,
-			       (const u8 *)&q->ip.daddr,
-			       ntohs(q->icmp.un.frag.mtu));
-}
-
-static void pmtufix_repair6(struct sk_buff *skb, struct pmtufix_table *t,
-			    struct pmtufix_pkt *pkt)
-{
-	const struct pmtufix_icmp6_quote *q;
-	struct pmtufix_icmp6_quote _q;
-
-	q = skb_header_pointer(skb, pkt->thoff, sizeof(_q), &_q);
-	if (q && q->icmp.icmp6_type == ICMPV6_PKT_TOOBIG &&
-	    q->icmp.icmp6_code == 0 && q->ip.version == 6)
-		pmtufix_repair(skb, t, pkt, pkt->thoff, q->ip.daddr.s6_addr,
-			       ntohl(q->icmp.icmp6_mtu));
+			       (const u8 *)&q->v4.ip.daddr,
+			       ntohs(q->v4.icmp.un.frag.mtu));
+	else if (!v4 && q->v6.icmp.icmp6_type == ICMPV6_PKT_TOOBIG &&
+		 q->v6.icmp.icmp6_code == 0 && q->v6.ip.version == 6)
+		pmtufix_repair(skb, t, pkt, pkt->thoff, q->v6.ip.daddr.s6_addr,
+			       ntohl(q->v6.icmp.icmp6_mtu));
 }
 
 /*
@@ -548,56 +545,48 @@ static bool pmtufix_signal(struct sk_buff *skb,
 	}
 	if (!too_big || !(info->flags & XT_PMTUFIX_F_REPAIR_ICMP))
 		return false;
-	if (pkt->family == PMTUFIX_IPV4)
-		pmtufix_repair4(skb, t, pkt);
-	else
-		pmtufix_repair6(skb, t, pkt);
+	pmtufix_repair_quoted(skb, t, pkt);
 	return true;
 }
 
+/* An IPv4 packet into @pkt's events; the verdict. */
 static unsigned int pmtufix_tg4(struct sk_buff *skb,
-				const struct xt_action_param *par)
+				const struct xt_action_param *par,
+				struct pmtufix_pkt *pkt)
 {
-	const struct xt_pmtufix_info *info = par->targinfo;
-	struct pmtufix_table *t = info->priv;
 	struct iphdr *iph = ip_hdr(skb);
-	struct pmtufix_pkt pkt = {
-		.family = PMTUFIX_IPV4,
-		.thoff = iph->ihl * 4,
-		.first_frag = iph->frag_off & htons(IP_MF),
-		.saddr = (const u8 *)&iph->saddr,
-		.daddr = (const u8 *)&iph->daddr,
-		.events = BIT(PMTUFIX_C_PACKETS),
-	};
 	unsigned int verdict = XT_CONTINUE;
 	int icmp_type = -1;
 	bool refusable;
 	__be16 newlen;
 	int grown;
 
+	pkt->family = PMTUFIX_IPV4;
+	pkt->thoff = iph->ihl * 4;
+	pkt->first_frag = iph->frag_off & htons(IP_MF);
+	pkt->saddr = (const u8 *)&iph->saddr;
+	pkt->daddr = (const u8 *)&iph->daddr;
 	if (iph->protocol == IPPROTO_ICMP && !ip_is_fragment(iph))
-		icmp_type = pmtufix_icmp_type(skb, pkt.thoff);
+		icmp_type = pmtufix_icmp_type(skb, pkt->thoff);
 	refusable = iph->frag_off & htons(IP_DF) && !ip_is_fragment(iph) &&
 		    !(iph->protocol == IPPROTO_ICMP &&
 		      (icmp_type < 0 || icmp_is_err(icmp_type)));
-	if (pmtufix_signal(skb, par, &pkt, refusable, IPCB(skb)->frag_max_size,
+	if (pmtufix_signal(skb, par, pkt, refusable, IPCB(skb)->frag_max_size,
 			   icmp_type == ICMP_DEST_UNREACH, &verdict))
-		goto out;
+		return verdict;
 	if (iph->protocol != IPPROTO_TCP)
-		goto out;
+		return verdict;
 	if (par->fragoff) {
-		pkt.events |= BIT(PMTUFIX_C_FRAGMENT);
-		goto out;
+		pkt->events |= BIT(PMTUFIX_C_FRAGMENT);
+		return verdict;
 	}
-	grown = pmtufix_mangle(skb, par, &pkt);
+	grown = pmtufix_mangle(skb, par, pkt);
 	if (grown) {
 		iph = ip_hdr(skb);
 		newlen = htons(ntohs(iph->tot_len) + grown);
 		csum_replace2(&iph->check, iph->tot_len, newlen);
 		iph->tot_len = newlen;
 	}
-out:
-	pmtufix_count(t, pkt.events);
 	return verdict;
 }
 
@@ -611,46 +600,43 @@ static int pmtufix_frag6_proto(const struct sk_buff *skb, unsigned int off)
 	return fh ? fh->nexthdr : -1;
 }
 
+/* An IPv6 packet into @pkt's events; the verdict. */
 static unsigned int pmtufix_tg6(struct sk_buff *skb,
-				const struct xt_action_param *par)
+				const struct xt_action_param *par,
+				struct pmtufix_pkt *pkt)
 {
-	const struct xt_pmtufix_info *info = par->targinfo;
-	struct pmtufix_table *t = info->priv;
 	struct ipv6hdr *ip6h = ipv6_hdr(skb);
-	struct pmtufix_pkt pkt = {
-		.family = PMTUFIX_IPV6,
-		.saddr = ip6h->saddr.s6_addr,
-		.daddr = ip6h->daddr.s6_addr,
-		.events = BIT(PMTUFIX_C_PACKETS),
-	};
 	__be16 frag_off = 0, oldlen, newlen;
 	unsigned int verdict = XT_CONTINUE;
 	u8 nexthdr = ip6h->nexthdr;
 	int thoff, grown, icmp_type = -1;
 	bool refusable;
 
+	pkt->family = PMTUFIX_IPV6;
+	pkt->saddr = ip6h->saddr.s6_addr;
+	pkt->daddr = ip6h->daddr.s6_addr;
 	thoff = ipv6_skip_exthdr(skb, sizeof(*ip6h), &nexthdr, &frag_off);
 	if (thoff < 0)
-		goto out;
-	pkt.thoff = thoff;
+		return verdict;
+	pkt->thoff = thoff;
 	/* A later fragment: the walk stops at its fragment header. */
 	if (frag_off & htons(IP6_OFFSET)) {
 		if (pmtufix_frag6_proto(skb, thoff) == IPPROTO_TCP)
-			pkt.events |= BIT(PMTUFIX_C_FRAGMENT);
-		goto out;
+			pkt->events |= BIT(PMTUFIX_C_FRAGMENT);
+		return verdict;
 	}
 	if (nexthdr == IPPROTO_ICMPV6 && !frag_off)
 		icmp_type = pmtufix_icmp_type(skb, thoff);
 	refusable = !frag_off &&
 		    !(nexthdr == IPPROTO_ICMPV6 &&
 		      (icmp_type < 0 || icmpv6_is_err(icmp_type)));
-	if (pmtufix_signal(skb, par, &pkt, refusable, IP6CB(skb)->frag_max_size,
+	if (pmtufix_signal(skb, par, pkt, refusable, IP6CB(skb)->frag_max_size,
 			   icmp_type == ICMPV6_PKT_TOOBIG, &verdict))
-		goto out;
+		return verdict;
 	if (nexthdr != IPPROTO_TCP)
-		goto out;
-	pkt.first_frag = frag_off & htons(IP6_MF);
-	grown = pmtufix_mangle(skb, par, &pkt);
+		return verdict;
+	pkt->first_frag = frag_off & htons(IP6_MF);
+	grown = pmtufix_mangle(skb, par, pkt);
 	if (grown) {
 		ip6h = ipv6_hdr(skb);
 		oldlen = ip6h->payload_len;
@@ -661,8 +647,6 @@ static unsigned int pmtufix_tg6(struct sk_buff *skb,
 					     (__force __wsum)newlen);
 		ip6h->payload_len = newlen;
 	}
-out:
-	pmtufix_count(t, pkt.events);
 	return verdict;
 }
 
@@ -671,6 +655,10 @@ static int pmtufix_tg_check(const struct xt_tgchk_param *par)
 	struct xt_pmtufix_info *info = par->targinfo;
 	struct pmtufix_table *t;
 
+	if (par->family != NFPROTO_IPV4 && par->family != NFPROTO_IPV6) {
+		pr_info_ratelimited("only for IPv4 and IPv6\n");
+		return -EINVAL;
+	}
 	if (!pmtufix_table_name_valid(info->table)) {
 		pr_info_ratelimited("invalid table name\n");
 		return -EINVAL;
@@ -706,39 +694,44 @@ static void pmtufix_tg_destroy(const struct xt_tgdtor_param *par)
 	pmtufix_table_put_for_rule(info->priv);
 }
 
-static struct xt_target pmtufix_tg_reg[] __read_mostly = {
-	{
-		.name		= "PMTUFIX",
-		.revision	= 0,
-		.family		= NFPROTO_IPV4,
-		.table		= "mangle",
-		.checkentry	= pmtufix_tg_check,
-		.destroy	= pmtufix_tg_destroy,
-		.target		= pmtufix_tg4,
-		.targetsize	= sizeof(struct xt_pmtufix_info),
-		.usersize	= offsetof(struct xt_pmtufix_info, priv),
-		.me		= THIS_MODULE,
-	},
-	{
-		.name		= "PMTUFIX",
-		.revision	= 0,
-		.family		= NFPROTO_IPV6,
-		.table		= "mangle",
-		.checkentry	= pmtufix_tg_check,
-		.destroy	= pmtufix_tg_destroy,
-		.target		= pmtufix_tg6,
-		.targetsize	= sizeof(struct xt_pmtufix_info),
-		.usersize	= offsetof(struct xt_pmtufix_info, priv),
-		.me		= THIS_MODULE,
-	},
+/*
+ * One registration for both families, as for MARK or NFLOG (the rule check
+ * refuses the others); what a packet did is counted here, once.
+ */
+static unsigned int pmtufix_tg(struct sk_buff *skb,
+			       const struct xt_action_param *par)
+{
+	const struct xt_pmtufix_info *info = par->targinfo;
+	struct pmtufix_pkt pkt = { .events = BIT(PMTUFIX_C_PACKETS) };
+	unsigned int verdict;
+
+	if (xt_family(par) == NFPROTO_IPV4)
+		verdict = pmtufix_tg4(skb, par, &pkt);
+	else
+		verdict = pmtufix_tg6(skb, par, &pkt);
+	pmtufix_count(info->priv, pkt.events);
+	return verdict;
+}
+
+static struct xt_target pmtufix_tg_reg __read_mostly = {
+	.name		= "PMTUFIX",
+	.revision	= 0,
+	.family		= NFPROTO_UNSPEC,
+	.table		= "mangle",
+	.checkentry	= pmtufix_tg_check,
+	.destroy	= pmtufix_tg_destroy,
+	.target		= pmtufix_tg,
+	.targetsize	= sizeof(struct xt_pmtufix_info),
+	.usersize	= offsetof(struct xt_pmtufix_info, priv),
+	.me		= THIS_MODULE,
 };
 
 int __init pmtufix_target_init(void)
 {
-	return xt_register_targets(pmtufix_tg_reg, ARRAY_SIZE(pmtufix_tg_reg));
+	return xt_register_target(&pmtufix_tg_reg);
 }
 
 void pmtufix_target_uninit(void)
 {
-	xt_unregister_targets(pmtufix_tg_reg, ARRAY_SIZE(pmtufix_tg_reg));
+	xt_unregister_target(&pmtufix_tg_reg);
 }
