@@ -70,7 +70,7 @@ fault() {
 if [ $debug = 0 ]; then
 	# A WARN on the packet path: panic_on_warn stops the guest.
 	fault "WARN_ON in the target" target.c \
-		'/^static unsigned int pmtufix_tg4(/,/^}/ s/^\treturn verdict;$/\tWARN_ON(1);\n&/' \
+		'/^static unsigned int pmtufix_tg(/,/^}/ s/^\treturn verdict;$/\tWARN_ON(1);\n&/' \
 		basic "WARNING:"
 
 	# A module reference taken per rule and never dropped: rmmod must fail.
