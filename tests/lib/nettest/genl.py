@@ -55,6 +55,9 @@ def uapi(path=HEADER):
     for m in re.finditer(r"#define\s+(\w+)\s+\(?(\d+)U?\)?\s*$", text,
                          flags=re.M):
         names[m.group(1)] = int(m.group(2))
+    for m in re.finditer(r"#define\s+(\w+)\s+\((\d+)U?\s*<<\s*(\d+)\)",
+                         text):
+        names[m.group(1)] = int(m.group(2)) << int(m.group(3))
     for body in re.findall(r"enum\s+\w+\s*\{(.*?)\}", text, flags=re.S):
         value = -1
         for item in body.split(","):
