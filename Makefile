@@ -5,6 +5,7 @@
 #   make userspace        pmtufix and libxt_PMTUFIX.so
 #   make check            unit tests, fuzz corpora replayed (ASan, UBSan), host CLI tests
 #   make fuzz             libFuzzer on every harness for FUZZ_SECONDS each
+#   make fuzz-ci          the same, bounded for CI (FUZZ_CI_SECONDS, 30, each)
 #   make bench            benchmarks: figures and ratios, no pass/fail
 #   make vm               the namespace suite in QEMU on every Debian kernel,
 #                         and tests/system/ under systemd
@@ -58,7 +59,7 @@ $(BUILD)/unit/%: tests/unit/%.c $(CORE_SRCS) $(REF_SRCS) $(wildcard kmod/core/*.
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAYS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/replay_%)
 
-$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/standalone.c $(CORE_SRCS) $(REF_SRCS) $(wildcard kmod/core/*.h tests/ref/*.h userspace/pmtufix/*.[ch])
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/standalone.c $(CORE_SRCS) $(REF_SRCS) $(wildcard kmod/core/*.h tests/ref/*.h tests/fuzz/*.h userspace/pmtufix/*.[ch])
 	@mkdir -p $(@D)
 	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $< tests/fuzz/standalone.c $(CORE_SRCS) $(REF_SRCS)
 
@@ -71,16 +72,37 @@ check: $(UNIT_TESTS) $(FUZZ_REPLAYS) userspace version-check
 	tests/unit/test_completion.sh
 	tests/unit/test_prom.sh
 
-# libFuzzer proper: needs clang (apt-get install clang).
+# libFuzzer proper: needs clang (apt-get install clang).  UBSan aborts, so
+# that undefined behaviour counts as a crash.  Artifacts (crash-*, leak-*)
+# go to $(BUILD)/fuzz/; new inputs to $(BUILD)/fuzz/corpus_X.
 FUZZ_SECONDS ?= 60
-fuzz:
-	@mkdir -p $(BUILD)/fuzz
+FUZZ_CC ?= clang
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	       -Ikmod -Itests/ref -Iinclude/uapi
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRCS) $(REF_SRCS) $(wildcard kmod/core/*.h tests/ref/*.h tests/fuzz/*.h userspace/pmtufix/*.[ch])
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) $(REF_SRCS)
+
+fuzz: $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 	@set -e; for n in $(FUZZ_NAMES); do \
-		clang -g -O1 -fsanitize=fuzzer,address,undefined -Ikmod -Itests/ref -Iinclude/uapi \
-			-o $(BUILD)/fuzz/fuzz_$$n tests/fuzz/fuzz_$$n.c $(CORE_SRCS) $(REF_SRCS); \
 		mkdir -p $(BUILD)/fuzz/corpus_$$n; \
 		$(BUILD)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) \
+			-print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/ \
 			$(BUILD)/fuzz/corpus_$$n tests/fuzz/corpus_$$n; \
+	done
+
+# Bounded, for CI: each harness for FUZZ_CI_SECONDS from its seeds alone,
+# in a scratch corpus; a crash, leak, sanitizer report or broken invariant
+# fails it.
+FUZZ_CI_SECONDS ?= 30
+fuzz-ci: $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
+	@set -e; for n in $(FUZZ_NAMES); do \
+		rm -rf $(BUILD)/fuzz/ci/corpus_$$n; \
+		mkdir -p $(BUILD)/fuzz/ci/corpus_$$n; \
+		$(BUILD)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_CI_SECONDS) \
+			-print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/ci/ \
+			$(BUILD)/fuzz/ci/corpus_$$n tests/fuzz/corpus_$$n; \
 	done
 
 BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -pthread -Ikmod -Iinclude/uapi
@@ -223,6 +245,6 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf $(BUILD)/unit $(BUILD)/bench $(BUILD)/fuzz
 
-.PHONY: all module userspace check fuzz bench deps vm oracle demo test style sparse install \
+.PHONY: all module userspace check fuzz fuzz-ci bench deps vm oracle demo test style sparse install \
 	install-userspace install-module uninstall dkms-install dkms-uninstall version-check \
 	deb pkg-check pkg-install-check clean

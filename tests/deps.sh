@@ -19,7 +19,7 @@ build_pkgs=(gcc make pkg-config libc6-dev libmnl-dev libxtables-dev kmod)
 test_pkgs=(qemu-system-x86 busybox-static cpio xz-utils zstd iproute2
 	   iptables nftables python3 tcpdump procps sparse linux-source-6.12
 	   ethtool jq prometheus util-linux groff-base mandoc bash-completion
-	   ipvsadm wireguard-tools)
+	   ipvsadm wireguard-tools clang libclang-rt-14-dev)
 
 pkg_pkgs=(dpkg-dev debhelper dh-dkms dkms lintian fakeroot prometheus
 	  systemd groff-base mandoc)

@@ -49,6 +49,7 @@
 
 #include "core/tcpopt.h"
 #include "csum.h"
+#include "tcpref.h"
 
 #define FLAG_V6		0x01
 #define FLAG_HDRLEN	0x02
@@ -110,37 +111,6 @@ static u16 full_csum(bool v6, const u8 *h, size_t hlen, const u8 *p,
 static bool csum_same(u16 a, u16 b)
 {
 	return a == b || (a == 0 && b == 0xffff) || (a == 0xffff && b == 0);
-}
-
-/* RFC 9293 section 3.2, as a separate walker to compare with. */
-static int ref_scan(const u8 *h, size_t hdrlen, unsigned int *offs,
-		    unsigned int *n)
-{
-	size_t pos = 20;
-
-	*n = 0;
-	if (hdrlen < 20 || hdrlen > 60 || hdrlen % 4)
-		return -1;
-	while (pos < hdrlen && h[pos] != 0) {
-		size_t len;
-
-		if (h[pos] == 1) {
-			pos++;
-			continue;
-		}
-		if (pos + 1 >= hdrlen)
-			return -1;
-		len = h[pos + 1];
-		if (len < 2 || pos + len > hdrlen)
-			return -1;
-		if (h[pos] == 2) {
-			if (len != 4)
-				return -1;
-			offs[(*n)++] = pos;
-		}
-		pos += len;
-	}
-	return 0;
 }
 
 static void check_clamp(bool v6, u8 *hdr, size_t hdrlen, const u8 *payload,
