@@ -6,6 +6,10 @@
 # passes a module which WARNs on every packet, or which cannot be unloaded,
 # proves nothing.
 #
+# On the debug kernel (-k 6.12-debug), also the faults only its checkers
+# see: a use-after-free (KASAN), a leak (kmemleak) and two locks taken in
+# both orders (lockdep).
+#
 # Usage: tests/vm/oracle.sh [-k KERNEL]   (default kernel: 6.12)
 
 set -u
@@ -16,22 +20,24 @@ kernel=6.12
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# fault NAME SED-SCRIPT EXPECTED: plant the fault in kmod/target.c, boot,
-# and expect failure with EXPECTED in the output.
+# fault NAME SED-SCRIPT EXPECTED [FILE [SCENARIO]]: plant the fault in
+# kmod/FILE (default target.c), boot, run SCENARIO (default basic), and
+# expect failure with EXPECTED in the output.
 failed=0
 fault() {
-	local name=$1 script=$2 expected=$3 out rc
+	local name=$1 script=$2 expected=$3 file=kmod/${4:-target.c}
+	local scenario=${5:-basic} out rc
 
 	rm -rf "$work/src"
 	mkdir -p "$work/src"
 	cp -a "$top/Kbuild" "$top/VERSION" "$top/kmod" "$top/include" "$work/src/"
-	sed -i "$script" "$work/src/kmod/target.c"
-	if cmp -s "$top/kmod/target.c" "$work/src/kmod/target.c"; then
+	sed -i "$script" "$work/src/$file"
+	if cmp -s "$top/$file" "$work/src/$file"; then
 		echo "not ok - $name: the fault could not be planted"
 		failed=1
 		return
 	fi
-	out=$("$top/tests/vm/run.sh" -k "$kernel" -t basic -s "$work/src" 2>&1)
+	out=$("$top/tests/vm/run.sh" -k "$kernel" -t "$scenario" -s "$work/src" 2>&1)
 	rc=$?
 	if [ $rc -ne 0 ] && grep -q -- "$expected" <<<"$out"; then
 		echo "ok - $name: the suite fails ($expected)"
@@ -51,5 +57,27 @@ fault "WARN_ON in the target" \
 fault "leaked module reference" \
 	'/^static int pmtufix_tg_check(/,/^}/ s/^\treturn 0;/\t__module_get(THIS_MODULE);\n&/' \
 	"rmmod xt_PMTUFIX failed"
+
+case $kernel in
+*-debug) ;;
+*) exit $failed ;;
+esac
+
+# The old snapshot freed before its counters are carried over: read after
+# free on every table change.
+fault "use after free of the old snapshot" \
+	'/^int pmtufix_table_update(/,/^}/ { /^\tpmtufix_snapshot_carry_stats(old, d);$/d; s/^\tpmtufix_snapshot_free(old);$/&\n\tpmtufix_snapshot_carry_stats(old, d);/ }' \
+	"KASAN: slab-use-after-free" table.c clamp
+
+# A copy of every new table's name that nothing points to.
+fault "leaked allocation" \
+	'/^struct pmtufix_table \*pmtufix_table_create(/,/^}/ s/^\treturn t;/\tif (!kstrdup(name, GFP_KERNEL))\n\t\tpr_debug("no memory\\n");\n&/' \
+	"kmemleak found" table.c clamp
+
+# pn->lock then the RTNL in the commands, the RTNL then pn->lock when a
+# netlink socket is released.
+fault "lock order inversion" \
+	's/^#include <linux\/notifier.h>/&\n#include <linux\/rtnetlink.h>/; /^static int pmtufix_nl_do_table(/,/^}/ s/^\tmutex_lock(&pn->lock);/&\n\trtnl_lock();\n\trtnl_unlock();/; /^static int pmtufix_nl_notify(/,/^}/ { s/^\tmutex_lock(&pn->lock);/\trtnl_lock();\n&/; s/^\tmutex_unlock(&pn->lock);/&\n\trtnl_unlock();/ }' \
+	"possible circular locking dependency" netlink.c clamp
 
 exit $failed
