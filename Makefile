@@ -105,8 +105,8 @@ vm:
 	tests/vm/run.sh -k 6.1 -t percpu -a possible_cpus=400
 	tests/vm/run.sh -m systemd
 
-# Not part of vm or test: the kernel takes long to build the first time,
-# the suite about four times as long to run.
+# Not part of vm or test: the kernel takes over half an hour to build the
+# first time, and the suite runs about seven times slower than on 6.12.
 vm-debug:
 	tests/vm/run.sh -k 6.12-debug
 

@@ -37,7 +37,7 @@
 #       kernels 6.1 and 6.12)
 #   -s  build the module from the sources in DIR (default: this checkout)
 #   -t  run only the scenarios whose file name matches PATTERN (a glob)
-#   -T  time limit of one boot, in seconds (default 1500; 6.12-debug: 5400)
+#   -T  time limit of one boot, in seconds (default 1500; 6.12-debug: 7200)
 #   -a  more kernel command line (e.g. possible_cpus=400)
 #   -v  show every command the scenarios run
 
@@ -299,12 +299,13 @@ boot() {
 }
 
 # limit_of ABI: the time limit of its boot: -T, or under the debug
-# kernel's checks, where the suite takes about four times as long, more.
+# kernel's checks, where the scenarios take about seven times as long,
+# more.
 limit_of() {
 	if [ -n "$limit" ]; then
 		echo "$limit"
 	elif is_debug "$1"; then
-		echo 5400
+		echo 7200
 	else
 		echo 1500
 	fi
