@@ -9,6 +9,8 @@
 #   make bench            benchmarks: figures and ratios, no pass/fail
 #   make vm               the namespace suite in QEMU on every Debian kernel,
 #                         and tests/system/ under systemd
+#   make vm-debug         the namespace suite on a 6.12 debug kernel (KASAN, kmemleak,
+#                         lockdep, UBSAN), built once into ~/.cache/pmtufix/kernel/
 #   make oracle           check that the VM suite catches a broken module
 #   make demo             boot the newest kernel and show a scenario step by step
 #   make test             everything CI runs: deps, build, check, style, pkg-check, vm, oracle,
@@ -124,6 +126,11 @@ vm:
 	tests/vm/run.sh
 	tests/vm/run.sh -k 6.1 -t percpu -a possible_cpus=400
 	tests/vm/run.sh -m systemd
+
+# Not part of vm or test: the kernel takes over half an hour to build the
+# first time, and the suite runs about seven times slower than on 6.12.
+vm-debug:
+	tests/vm/run.sh -k 6.12-debug
 
 oracle:
 	tests/vm/oracle.sh
@@ -245,6 +252,6 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf $(BUILD)/unit $(BUILD)/bench $(BUILD)/fuzz
 
-.PHONY: all module userspace check fuzz fuzz-ci bench deps vm oracle demo test style sparse install \
+.PHONY: all module userspace check fuzz fuzz-ci bench deps vm vm-debug oracle demo test style sparse install \
 	install-userspace install-module uninstall dkms-install dkms-uninstall version-check \
 	deb pkg-check pkg-install-check clean

@@ -6,7 +6,8 @@
 #
 # Usage: tests/deps.sh [build|test|pkg]
 #   build   compilers, kernel-independent libraries (the default)
-#   test    also QEMU, busybox and the tools the guest borrows from this host
+#   test    also QEMU, busybox and the tools the guest borrows from this host,
+#           and what building the debug kernel (tests/vm/kernel/) needs
 #   pkg     also what building and checking the Debian packages needs
 #           (tests/pkg/build.sh installs the kernel headers itself)
 #
@@ -19,7 +20,8 @@ build_pkgs=(gcc make pkg-config libc6-dev libmnl-dev libxtables-dev kmod)
 test_pkgs=(qemu-system-x86 busybox-static cpio xz-utils zstd iproute2
 	   iptables nftables python3 tcpdump procps sparse linux-source-6.12
 	   ethtool jq prometheus util-linux groff-base mandoc bash-completion
-	   ipvsadm wireguard-tools clang libclang-rt-14-dev)
+	   ipvsadm wireguard-tools clang libclang-rt-14-dev flex bison bc
+	   libelf-dev)
 
 pkg_pkgs=(dpkg-dev debhelper dh-dkms dkms lintian fakeroot prometheus
 	  systemd groff-base mandoc)

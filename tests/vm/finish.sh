@@ -30,12 +30,49 @@ unload_module() {
 scan_dmesg() {
 	local bad
 
-	bad=$(dmesg | grep -E 'WARNING:|BUG:|BUG [^ ]+ \((Not t|T)ainted|Oops|Slab cache still has objects|general protection fault|UBSAN:|KASAN:|refcount_t:|list_(add|del) corruption')
+	bad=$(dmesg | grep -E 'WARNING:|BUG:|BUG [^ ]+ \((Not t|T)ainted|Oops|Slab cache still has objects|general protection fault|UBSAN:|KASAN:|ODEBUG:|refcount_t:|list_(add|del) corruption|possible circular locking dependency|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context')
 	if [ -n "$bad" ]; then
 		echo "# kernel log:"
 		dmesg | sed 's/^/#   /'
 		reasons+=("the kernel logged errors")
 	fi
+}
+
+# kmemleak, where the kernel has it (the debug kernel of run.sh): what it
+# finds unreferenced after the module has gone is the module's leak.  It
+# reports an object only once it is 5 seconds old and was unreferenced in
+# a scan without having changed since the scan before, hence the sleeps
+# and the two scans.
+KMEMLEAK=/sys/kernel/debug/kmemleak
+
+kmemleak_scan() {
+	sleep 6
+	echo scan >"$KMEMLEAK"
+	sleep 6
+	echo scan >"$KMEMLEAK"
+}
+
+# kmemleak_start: forgets what the kernel leaked before the module was
+# loaded (the boot's own leftovers are not ours to report).
+kmemleak_start() {
+	[ -w "$KMEMLEAK" ] || return 0
+	kmemleak_scan
+	echo clear >"$KMEMLEAK"
+}
+
+# kmemleak_check: after unload_module; the unreferenced objects, reported
+# whole.
+kmemleak_check() {
+	local report n
+
+	[ -w "$KMEMLEAK" ] || return 0
+	kmemleak_scan
+	report=$(cat "$KMEMLEAK")
+	[ -n "$report" ] || return 0
+	n=$(grep -c '^unreferenced object' <<<"$report")
+	echo "# kmemleak:"
+	printf '%s\n' "$report" | sed 's/^/#   /'
+	reasons+=("kmemleak found $n unreferenced objects")
 }
 
 verdict() {

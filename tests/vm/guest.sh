@@ -35,6 +35,7 @@ mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs tmpfs /var/tmp 2>/dev/null
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 hostname pmtufix-vm
 ip link set lo up
 
@@ -46,6 +47,7 @@ export PATH=$top/userspace/pmtufix:$PATH
 
 echo "# kernel $(uname -r), $(nproc) CPUs"
 
+kmemleak_start
 if modprobe xt_PMTUFIX; then
 	"$top/tests/vm/suite.sh" "$(arg pattern)" || reasons+=("tests failed")
 else
@@ -53,5 +55,6 @@ else
 fi
 
 unload_module
+kmemleak_check
 scan_dmesg
 verdict

@@ -19,17 +19,25 @@
 # (tests/vm/systemd/), which runs the scenarios of tests/system/ from
 # tests/vm/system.sh: packages, units, boot order, metrics.
 #
+# -k 6.12-debug boots instead a kernel built from Debian's linux-source-6.12
+# with KASAN, kmemleak, lockdep, debug objects, UBSAN and fault injection
+# (tests/vm/kernel/: debug.config, and build.sh, which keeps it in
+# ~/.cache/pmtufix/kernel/; the first build takes about an hour), the
+# module built against its object tree.  It is not part of `all'.
+#
 # A kernel passes only when the guest printed the success line, the console
 # shows no WARNING/BUG/Oops/leak line and QEMU did not time out.
 #
-# Usage: tests/vm/run.sh [-m netns|systemd] [-k 6.1|6.12|all] [-t PATTERN]
-#                        [-T SECONDS] [-s DIR] [-a KERNEL_ARGS] [-v]
+# Usage: tests/vm/run.sh [-m netns|systemd] [-k 6.1|6.12|6.12-debug|all]
+#                        [-t PATTERN] [-T SECONDS] [-s DIR] [-a KERNEL_ARGS]
+#                        [-v]
 #   -m  netns: tests/netns/ with tests/vm/guest.sh as PID 1 (the default);
 #       systemd: tests/system/ under systemd
-#   -k  kernels to boot (default: all)
+#   -k  kernels to boot, separated by spaces (default: all, the Debian
+#       kernels 6.1 and 6.12)
 #   -s  build the module from the sources in DIR (default: this checkout)
 #   -t  run only the scenarios whose file name matches PATTERN (a glob)
-#   -T  time limit of one boot, in seconds (default 1500)
+#   -T  time limit of one boot, in seconds (default 1500; 6.12-debug: 7200)
 #   -a  more kernel command line (e.g. possible_cpus=400)
 #   -v  show every command the scenarios run
 
@@ -39,7 +47,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${PMTUFIX_BUILD:-$top/build}/vm
 kernels=all
 pattern='*'
-limit=1500
+limit=
 srcdir=$top
 verbose=0
 kargs=
@@ -80,6 +88,10 @@ sudo=
 
 log() { printf 'vm: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
+
+case " $kernels " in
+*-debug\ *) [ "$mode" = netns ] || die "-m $mode boots the Debian kernels only" ;;
+esac
 
 # The image metapackage of a kernel line, e.g. linux-image-6.12-amd64.
 meta_of() {
@@ -132,18 +144,39 @@ ensure_headers() {
 		die "apt-get install linux-headers-$abi failed"
 }
 
+# debug_kernel LINE: the debug kernel of LINE (6.12), built or taken from
+# the cache by tests/vm/kernel/build.sh, laid out as fetch_kernel does a
+# Debian one (build/vm/<release>/root: the kernel and a copy of its
+# modules directory, for xt_PMTUFIX and depmod to write into).  Prints
+# its release; kbuild_<release> names the object tree to build against.
+debug_kernel() {
+	local kdir abi root
+
+	[ "$1" = 6.12 ] || die "no debug kernel for '$1' (known: 6.12-debug)"
+	kdir=$("$top/tests/vm/kernel/build.sh") || die "the debug kernel did not build"
+	abi=$(cat "$kdir/release")
+	root=$out/$abi/root
+	rm -rf "$root"
+	mkdir -p "$root/boot" "$root/lib/modules"
+	cp "$kdir/bzImage" "$root/boot/vmlinuz-$abi"
+	cp -a "$kdir/modules/lib/modules/$abi" "$root/lib/modules/"
+	echo "$kdir/build" >"$out/$abi/kbuild"
+	echo "$abi"
+}
+
 # Out-of-tree builds for two kernels cannot share one object tree: build a
 # copy of the sources per kernel.  W=1 and sparse (C=2); any compiler or
 # sparse warning fails.
 build_module() {
-	local abi=$1 src=$out/$1/src mods
+	local abi=$1 src=$out/$1/src mods kbuild=/usr/src/linux-headers-$1
 
+	[ -f "$out/$abi/kbuild" ] && kbuild=$(cat "$out/$abi/kbuild")
 	rm -rf "$src"
 	mkdir -p "$src"
 	cp -a "$srcdir/Kbuild" "$srcdir/VERSION" "$srcdir/kmod" \
 		"$srcdir/include" "$src/"
 	log "building xt_PMTUFIX.ko for $abi"
-	if ! make -s -C "/usr/src/linux-headers-$abi" M="$src" W=1 C=2 modules \
+	if ! make -s -C "$kbuild" M="$src" W=1 C=2 modules \
 		>"$src/build.log" 2>&1; then
 		cat "$src/build.log" >&2
 		die "module build failed for $abi"
@@ -195,7 +228,9 @@ dkms_build() {
 	}
 }
 
-# busybox, the modules that mount the host's root, and tests/vm/init.
+# busybox, the modules that mount the host's root, and tests/vm/init.  A
+# kernel that has them built in (6.12-debug) gets none: modprobe shows
+# them as "builtin".
 build_initramfs() {
 	local abi=$1 dir=$out/$1 stage=$out/$1/initramfs path name n=0
 
@@ -220,13 +255,24 @@ build_initramfs() {
 		>"$dir/initramfs.cpio.gz"
 }
 
+is_debug() {
+	[ -f "$out/$1/kbuild" ]
+}
+
 boot() {
-	local abi=$1 dir=$out/$1 rc cmdline
+	local abi=$1 dir=$out/$1 rc cmdline mem=4096
 
 	cmdline="console=ttyS0 loglevel=5 panic=-1 panic_on_warn=1 oops=panic"
 	cmdline+=" mitigations=off"
-	# The slab allocator checks itself: red zones, poison, consistency.
-	cmdline+=" slub_debug=FZP"
+	if is_debug "$abi"; then
+		# KASAN checks every access to the slab (and its shadow takes
+		# an eighth of the memory), kmemleak keeps a record per object.
+		mem=6144
+	else
+		# The slab allocator checks itself: red zones, poison,
+		# consistency.
+		cmdline+=" slub_debug=FZP"
+	fi
 	cmdline+=" pmtufix_vm.top=$top pmtufix_vm.abi=$abi"
 	cmdline+=" pmtufix_vm.pattern=$pattern pmtufix_vm.verbose=$verbose"
 	if [ "$mode" = systemd ]; then
@@ -237,9 +283,9 @@ boot() {
 
 	log "booting $abi ($mode)"
 	set +e
-	timeout --foreground "$limit" qemu-system-x86_64 \
+	timeout --foreground "$(limit_of "$abi")" qemu-system-x86_64 \
 		-nodefaults -no-user-config -accel "${PMTUFIX_QEMU_ACCEL:-tcg}" \
-		-cpu "${PMTUFIX_QEMU_CPU:-max}" -smp 2 -m 4096 \
+		-cpu "${PMTUFIX_QEMU_CPU:-max}" -smp 2 -m "$mem" \
 		-display none -serial stdio -no-reboot \
 		-kernel "$dir/root/boot/vmlinuz-$abi" \
 		-initrd "$dir/initramfs.cpio.gz" \
@@ -252,14 +298,35 @@ boot() {
 	return "$rc"
 }
 
+# limit_of ABI: the time limit of its boot: -T, or under the debug
+# kernel's checks, where the scenarios take about seven times as long,
+# more.
+limit_of() {
+	if [ -n "$limit" ]; then
+		echo "$limit"
+	elif is_debug "$1"; then
+		echo 7200
+	else
+		echo 1500
+	fi
+}
+
+# What the kernel prints when something is wrong: WARN and BUG (which
+# lockdep's, RCU's and the debug objects' reports start with as well),
+# oopses, slab corruption, the sanitizers, kmemleak's report (printed by
+# tests/vm/finish.sh).
+BAD='WARNING:|BUG:|BUG [^ ]+ \((Not t|T)ainted|Oops|Kernel panic|Slab cache still has objects|general protection fault|UBSAN:|KASAN:|ODEBUG:'
+BAD+='|possible circular locking dependency|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context'
+BAD+='|unreferenced object 0x'
+
 verdict() {
 	local abi=$1 rc=$2 log=$out/$1/console$suffix.log bad
 
 	if [ "$rc" = 124 ]; then
-		log "$abi: FAIL: no verdict within ${limit}s (hang)"
+		log "$abi: FAIL: no verdict within $(limit_of "$abi")s (hang)"
 		return 1
 	fi
-	bad=$(grep -E 'WARNING:|BUG:|BUG [^ ]+ \((Not t|T)ainted|Oops|Kernel panic|Slab cache still has objects|general protection fault|UBSAN:|KASAN:' "$log" || true)
+	bad=$(grep -E "$BAD" "$log" || true)
 	if [ -n "$bad" ]; then
 		log "$abi: FAIL: the kernel complained:"
 		printf '%s\n' "$bad" >&2
@@ -304,9 +371,15 @@ boot_timed() {
 abis=()
 [ "$mode" = systemd ] && build_debs
 for k in $kernels; do
-	abi=$(resolve_abi "$k")
-	fetch_kernel "$abi"
-	ensure_headers "$abi"
+	case $k in
+	*-debug)
+		abi=$(debug_kernel "${k%-debug}") ;;
+	*)
+		abi=$(resolve_abi "$k")
+		rm -f "$out/$abi/kbuild"
+		fetch_kernel "$abi"
+		ensure_headers "$abi" ;;
+	esac
 	build_module "$abi"
 	[ "$mode" = systemd ] && dkms_build "$abi"
 	build_initramfs "$abi"
