@@ -13,8 +13,8 @@
 #                         lockdep, UBSAN), built once into ~/.cache/pmtufix/kernel/
 #   make oracle           check that the VM suite catches a broken module
 #   make demo             boot the newest kernel and show a scenario step by step
-#   make test             everything CI runs: deps, build, check, style, pkg-check, vm, oracle,
-#                         pkg-install-check
+#   make test             everything CI runs: deps, build, check, style, fuzz-ci, pkg-check,
+#                         vm, oracle, pkg-install-check
 #   make style / sparse   checkpatch and sparse on the kernel code
 #   make install / uninstall   everything below DESTDIR and PREFIX (see README)
 #   make dkms-install / dkms-uninstall   the module sources in /usr/src
@@ -140,7 +140,7 @@ demo: deps userspace
 
 # pkg-install-check comes last: the VM lanes boot on this machine's root,
 # which it changes while it runs.
-test: deps userspace check style pkg-check vm oracle pkg-install-check
+test: deps userspace check style fuzz-ci pkg-check vm oracle pkg-install-check
 
 KERNEL_SOURCE ?= /usr/src/linux-source-6.12.tar.xz
 CHECKPATCH := $(BUILD)/checkpatch/checkpatch.pl
