@@ -52,6 +52,7 @@
 #define NLM_F_ACK_TLVS		0x200
 #endif
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MSG_MAX		16384
 #define RX_MAX		65536
 #define MAX_ATTRS	512
@@ -337,7 +338,7 @@ static uint32_t edgy32(void)
 		0x80000000, 0xffffffff,
 	};
 
-	return pct(80) ? v[below(sizeof(v) / sizeof(v[0]))] : (uint32_t)rnd();
+	return pct(80) ? v[below(ARRAY_SIZE(v))] : (uint32_t)rnd();
 }
 
 static const char *const fuzz_tables[] = {
@@ -372,8 +373,7 @@ static void gen_table(struct msg *m, int depth)
 		return;
 	default:
 		put_str(m, PMTUFIX_A_TABLE,
-			fuzz_tables[below(sizeof(fuzz_tables) /
-					  sizeof(fuzz_tables[0]))], depth);
+			fuzz_tables[below(ARRAY_SIZE(fuzz_tables))], depth);
 	}
 }
 
@@ -494,7 +494,7 @@ static void gen_defaults(struct msg *m)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(a) / sizeof(a[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(a); i++)
 		if (pct(25))
 			put_u32(m, a[i], edgy32(), 0);
 }
@@ -733,7 +733,7 @@ static uint8_t gen_cmd(void)
 {
 	if (pct(96))
 		return 1 + below(PMTUFIX_CMD_MAX);
-	return pct(50) ? commands[below(sizeof(commands))] : rnd();
+	return pct(50) ? commands[below(ARRAY_SIZE(commands))] : rnd();
 }
 
 static void send_one(int fd, struct msg *m)
@@ -752,7 +752,7 @@ static void cut_dump(struct msg *m)
 		PMTUFIX_CMD_ENTRY_GET,
 	};
 	int fd = nl_open(pct(50) ? 1024 : 0);
-	uint8_t cmd = dumps[below(sizeof(dumps))];
+	uint8_t cmd = dumps[below(ARRAY_SIZE(dumps))];
 
 	msg_init(m, family, NLM_F_REQUEST | NLM_F_DUMP, seqno++, cmd, 1);
 	if (cmd == PMTUFIX_CMD_ENTRY_GET || pct(30))

@@ -104,16 +104,16 @@ test_nlfuzz() {
 		"$TMP/stop" >"$TMP/model" 2>"$TMP/model.err" &
 	local modelpid=$!
 
-	ip netns exec "$r" "$TMP/nlfuzz" fuzz "$seed" $NLFUZZ_ROOT \
+	ip netns exec "$r" "$TMP/nlfuzz" fuzz "$seed" "$NLFUZZ_ROOT" \
 		>"$TMP/root.json" &
 	pids+=($!)
 	unshare -Urn sh -c '"$1" fuzz "$2" "$3" && pmtufix table list --names' \
-		- "$TMP/nlfuzz" $((seed + 1)) $NLFUZZ_USERNS \
+		- "$TMP/nlfuzz" $((seed + 1)) "$NLFUZZ_USERNS" \
 		>"$TMP/userns.out" &
 	pids+=($!)
 	setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all \
 		--bounding-set=-all "$TMP/nlfuzz" fuzz -u $((seed + 2)) \
-		$NLFUZZ_UNPRIV >"$TMP/unpriv.json" &
+		"$NLFUZZ_UNPRIV" >"$TMP/unpriv.json" &
 	pids+=($!)
 	for f in "${pids[@]}"; do
 		wait "$f" || rc=1
