@@ -661,8 +661,10 @@ static void check_granted(const struct nlmsghdr *nlh)
 	if (!unprivileged)
 		return;
 	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		/* Netlink acks what is not a request without looking. */
 		e = NLMSG_DATA(nlh);
-		if (e->error || e->msg.nlmsg_type != family)
+		if (e->error || e->msg.nlmsg_type != family ||
+		    !(e->msg.nlmsg_flags & NLM_F_REQUEST))
 			return;
 	} else if (nlh->nlmsg_type != family) {
 		return;
