@@ -37,6 +37,11 @@ NLFUZZ_UNPRIV=${NLFUZZ_UNPRIV:-20000}
 MODEL_MIN_OPS=300
 USERNS_MAX_TABLES=16
 
+# neigh_known NS ADDR: NS knows the link-layer address of ADDR.
+neigh_known() {
+	ip -n "$1" neigh show "$2" | grep -q lladdr
+}
+
 # build NAME: tests/lib/NAME.c into $TMP/NAME.
 build() {
 	cc -O2 -Wall -I"$PMTUFIX_TOP/include/uapi" -o "$TMP/$1" \
@@ -89,14 +94,15 @@ test_nlfuzz() {
 	info "seed $seed (root: $seed, user namespace: $((seed + 1)), unprivileged: $((seed + 2)))"
 
 	topo_crs || return 1
+	# The neighbours are known before the first SYN that counts.
+	ip netns exec "$c" "$TMP/synflood" 10.0.1.2 10.0.2.2 1 0 >/dev/null &&
+	busywait 5000 neigh_known "$r" 10.0.2.2 || return 1
 	ip netns exec "$s" iptables -t raw -A PREROUTING -p tcp --syn \
 		-j DROP || return 1
 	ip netns exec "$r" iptables -t mangle -A FORWARD -p tcp \
 		-j PMTUFIX --table-name mdl0 --lookup dst || return 1
 	ip netns exec "$r" iptables -t mangle -A FORWARD -p udp \
 		-j PMTUFIX --table-name fzrule || return 1
-	# The neighbours are known before the first SYN.
-	ip netns exec "$c" ping -c 1 -W 5 10.0.2.2 >/dev/null || return 1
 
 	syn_loop "$c" &
 	local synpid=$!

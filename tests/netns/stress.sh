@@ -47,6 +47,11 @@ build() {
 		"$PMTUFIX_TOP/tests/lib/$1.c"
 }
 
+# neigh_known NS ADDR: NS knows the link-layer address of ADDR.
+neigh_known() {
+	ip -n "$1" neigh show "$2" | grep -q lladdr
+}
+
 refcnt() {
 	cat /sys/module/xt_PMTUFIX/refcnt
 }
@@ -208,6 +213,9 @@ test_stress() {
 	trap 'touch "$TMP/stop"; extra_ns_del; cleanup_ns' EXIT
 
 	topo_crs || return 1
+	# The neighbours are known before the first SYN that counts.
+	ip netns exec "$c" "$TMP/synflood" 10.0.1.2 10.0.2.2 1 0 >/dev/null &&
+	busywait 5000 neigh_known "$r" 10.0.2.2 || return 1
 	ip netns exec "$s" iptables -t raw -A PREROUTING -p tcp --syn -j DROP &&
 	ip netns exec "$s" iptables -t raw -A PREROUTING -p tcp -j DROP ||
 		return 1
@@ -226,7 +234,6 @@ test_stress() {
 		ip netns exec "$r" iptables-legacy-restore --noflush &&
 	printf '*mangle\n%s\nCOMMIT\n' "$(pair -I 2 N 0x200)" |
 		ip netns exec "$r" iptables-nft-restore --noflush || return 1
-	ip netns exec "$c" ping -c 1 -W 5 10.0.2.2 >/dev/null || return 1
 
 	flood 0 &
 	local f0=$!
