@@ -48,6 +48,9 @@
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK		11
 #endif
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK		10
+#endif
 #ifndef NLM_F_ACK_TLVS
 #define NLM_F_ACK_TLVS		0x200
 #endif
@@ -118,7 +121,7 @@ static void put_bytes(struct msg *m, const void *p, size_t n)
 	m->len += NLA_ALIGN(n);
 }
 
-static size_t nest_start(struct msg *m, uint16_t type, int depth)
+static size_t attr_start(struct msg *m, uint16_t type, int depth)
 {
 	struct nlattr a = { .nla_len = NLA_HDRLEN, .nla_type = type };
 	size_t off = m->len;
@@ -131,6 +134,12 @@ static size_t nest_start(struct msg *m, uint16_t type, int depth)
 		m->top[m->ntop++] = off;
 	put_bytes(m, &a, sizeof(a));
 	return off;
+}
+
+/* A nest, flagged NLA_F_NESTED as strict validation wants. */
+static size_t nest_start(struct msg *m, uint16_t type, int depth)
+{
+	return attr_start(m, type | NLA_F_NESTED, depth);
 }
 
 static void nest_end(struct msg *m, size_t off)
@@ -148,7 +157,7 @@ static void put_attr(struct msg *m, uint16_t type, const void *p, size_t n,
 
 	if (!room(m, NLA_HDRLEN + n))
 		return;
-	off = nest_start(m, type, depth);
+	off = attr_start(m, type, depth);
 	memcpy(m->d + m->len, p, n);
 	memset(m->d + m->len + n, 0, NLA_ALIGN(n) - n);
 	m->len += NLA_ALIGN(n);
@@ -208,6 +217,7 @@ static int nl_open(int rcvbuf)
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		die("bind");
 	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	if (rcvbuf)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	return fd;
@@ -471,7 +481,7 @@ static void gen_random_attr(struct msg *m, int depth)
 
 	type = pct(70) ? below(PMTUFIX_A_MAX + 8) : rnd();
 	if (depth < 4 && pct(30)) {
-		nest = nest_start(m, type | (pct(50) ? NLA_F_NESTED : 0),
+		nest = attr_start(m, type | (pct(50) ? NLA_F_NESTED : 0),
 				  depth);
 		n = below(4);
 		for (i = 0; i < n; i++)
