@@ -115,6 +115,11 @@ table_churn() {
 	done
 }
 
+# in_ns_or_gone NS PID: PID runs in NS, or has ended already.
+in_ns_or_gone() {
+	ip netns pids "$1" | grep -qx "$2" || ! kill -0 "$2" 2>/dev/null
+}
+
 # ns_churn: namespaces with a table, rules of both kinds and SYNs on
 # loopback, destroyed with all of it in place.
 ns_churn() {
@@ -142,6 +147,7 @@ ns_churn() {
 			ip netns exec "$ns" "$TMP/synflood" 127.0.0.1 127.0.0.1 \
 				3000 3000 >/dev/null &
 			pid=$!
+			busywait 10000 in_ns_or_gone "$ns" $pid
 			ip netns del "$ns"
 			wait $pid || return 1
 		fi
