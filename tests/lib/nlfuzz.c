@@ -161,7 +161,8 @@ static void put_attr(struct msg *m, uint16_t type, const void *p, size_t n,
 	memcpy(m->d + m->len, p, n);
 	memset(m->d + m->len + n, 0, NLA_ALIGN(n) - n);
 	m->len += NLA_ALIGN(n);
-	nest_end(m, off);
+	/* The padding is not the attribute's. */
+	((struct nlattr *)(m->d + off))->nla_len = NLA_HDRLEN + n;
 }
 
 static void put_u8(struct msg *m, uint16_t t, uint8_t v, int depth)
