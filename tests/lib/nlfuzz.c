@@ -16,7 +16,8 @@
  *	abandoned by closing the socket after the first part; loads begun,
  *	fed a batch or two, then abandoned or raced by another socket.
  *	Never names a table whose name contains "mdl": those are the
- *	model's.  With -u the caller lacks CAP_NET_ADMIN: any request of
+ *	model's; and sends nothing to other families than this one and
+ *	nlctrl.  With -u the caller lacks CAP_NET_ADMIN: any request of
  *	the family that succeeds is an error.  Prints one JSON line.
  *
  *   nlfuzz model SEED MIN_OPS STOPFILE
