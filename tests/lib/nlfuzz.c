@@ -646,6 +646,9 @@ static void gen_garbage(struct msg *m)
 	}
 }
 
+/* The type of the request of each sequence number, for -u. */
+static uint16_t sent_type[1 << 16];
+
 /*
  * What is sent stays with the family (or nlctrl, or the control types
  * netlink itself answers): other subsystems are not under test.  And the
@@ -663,26 +666,40 @@ static void confine(struct msg *m)
 	for (i = 0; i + 3 <= m->len; i++)
 		if (!memcmp(m->d + i, "mdl", 3))
 			m->d[i] = 'M';
+	if (m->len >= NLMSG_HDRLEN)
+		sent_type[nlh->nlmsg_seq & 0xffff] = nlh->nlmsg_type;
 }
 
-/* -u: was this a request of the family, and did it work? */
+/*
+ * -u: did a request of the family get past the permission check?  Only a
+ * malformed header (EINVAL) or an unknown command (EOPNOTSUPP) is refused
+ * before it, with anything but EPERM; a dump that ends or a reply means it
+ * ran.
+ */
 static void check_granted(const struct nlmsghdr *nlh)
 {
 	const struct nlmsgerr *e;
+	int err;
 
 	if (!unprivileged)
 		return;
 	if (nlh->nlmsg_type == NLMSG_ERROR) {
 		/* Netlink acks what is not a request without looking. */
 		e = NLMSG_DATA(nlh);
-		if (e->error || e->msg.nlmsg_type != family ||
-		    !(e->msg.nlmsg_flags & NLM_F_REQUEST))
+		err = -e->error;
+		if (e->msg.nlmsg_type != family ||
+		    !(e->msg.nlmsg_flags & NLM_F_REQUEST) ||
+		    (err && (err == EPERM || err == EINVAL ||
+			     err == EOPNOTSUPP)))
+			return;
+	} else if (nlh->nlmsg_type == NLMSG_DONE) {
+		if (sent_type[nlh->nlmsg_seq & 0xffff] != family)
 			return;
 	} else if (nlh->nlmsg_type != family) {
 		return;
 	}
 	if (!st.granted++)
-		fprintf(stderr, "nlfuzz: unprivileged request granted (seq %u, type %u)\n",
+		fprintf(stderr, "nlfuzz: unprivileged request past the permission check (seq %u, answer type %u)\n",
 			nlh->nlmsg_seq, nlh->nlmsg_type);
 }
 
