@@ -1356,6 +1356,38 @@ static void op_refused(struct msg *m)
 	       "COMMIT without BEGIN", &tables[1], why);
 }
 
+
+/* One operation, drawn with these weights (in 100). */
+static const struct {
+	unsigned int weight;
+	void (*op)(struct msg *m, struct mtable *t);
+} model_ops[] = {
+	{ 30, op_add },
+	{ 20, op_del },
+	{ 15, op_load },
+	{ 8, op_set },
+	{ 10, op_life },	/* on any table, existing or not */
+	{ 2, NULL },		/* a request that must be refused */
+	{ 15, op_check },
+};
+
+static void model_step(struct msg *m)
+{
+	unsigned int r = below(100), k;
+
+	for (k = 0; k < ARRAY_SIZE(model_ops) - 1; k++) {
+		if (r < model_ops[k].weight)
+			break;
+		r -= model_ops[k].weight;
+	}
+	if (model_ops[k].op == op_life)
+		op_life(m, pick_table(false));
+	else if (model_ops[k].op)
+		model_ops[k].op(m, pick_table(true));
+	else
+		op_refused(m);
+}
+
 static int model(uint64_t seed, unsigned long min_ops, const char *stop)
 {
 	static struct msg m;
@@ -1373,31 +1405,8 @@ static int model(uint64_t seed, unsigned long min_ops, const char *stop)
 	tables[0].exists = true;
 	op_life(&m, &tables[1]);
 
-	for (ops = 0; ops < min_ops || access(stop, F_OK); ops++) {
-		t = pick_table(true);
-		switch (below(100)) {
-		case 0 ... 29:
-			op_add(&m, t);
-			break;
-		case 30 ... 49:
-			op_del(&m, t);
-			break;
-		case 50 ... 64:
-			op_load(&m, t);
-			break;
-		case 65 ... 72:
-			op_set(&m, t);
-			break;
-		case 73 ... 82:
-			op_life(&m, pick_table(false));
-			break;
-		case 83 ... 84:
-			op_refused(&m);
-			break;
-		default:
-			op_check(&m, t);
-		}
-	}
+	for (ops = 0; ops < min_ops || access(stop, F_OK); ops++)
+		model_step(&m);
 	for (k = 0; k < NTABLES; k++)
 		if (tables[k].exists)
 			op_check(&m, &tables[k]);
