@@ -37,7 +37,7 @@
 #       kernels 6.1 and 6.12)
 #   -s  build the module from the sources in DIR (default: this checkout)
 #   -t  run only the scenarios whose file name matches PATTERN (a glob)
-#   -T  time limit of one boot, in seconds (default 1500; 6.12-debug: 7200)
+#   -T  time limit of one boot, in seconds (default 2700; 6.12-debug: 7200)
 #   -a  more kernel command line (e.g. possible_cpus=400)
 #   -v  show every command the scenarios run
 
@@ -311,7 +311,7 @@ limit_of() {
 	elif is_debug "$1"; then
 		echo 7200
 	else
-		echo 1500
+		echo 2700
 	fi
 }
 
