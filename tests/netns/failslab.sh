@@ -10,7 +10,6 @@
 # for leaks after the suite.
 #
 #   netlink: every command, dumps and a load in three messages included
-#   netns:   a namespace created while the module's share of it fails
 #   rules:   a PMTUFIX rule inserted with iptables-legacy and iptables-nft
 #   swap:    a table replaced under a rule: after a failed replacement
 #            SYNs still get the MSS of the old contents
@@ -86,14 +85,6 @@ test_netlink() {
 	setup_ns r || return 1
 	aim || return 1
 	out=$(pytool failnth netlink "$r")
-	report "$out"
-}
-
-test_netns() {
-	local out
-
-	aim || return 1
-	out=$(pytool failnth netns)
 	report "$out"
 }
 
@@ -180,7 +171,7 @@ syn_mss() {
 }
 
 test_swap() {
-	local n out mss tries=0 failed=0
+	local n out tries=0 failed=0
 
 	topo_crs || return 1
 	printf '10.0.2.0/24 mtu 1400\n' >"$TMP/old"
@@ -226,7 +217,7 @@ trap 'unaim 2>/dev/null; rm -rf "$TMP"' EXIT
 
 skip_without_faults() {
 	info "no fault injection with a stack filter in this kernel"
-	return $ksft_skip
+	return "$ksft_skip"
 }
 
 if [ -e /proc/self/fail-nth ] && [ -e "$DBG/failslab/require-start" ] &&

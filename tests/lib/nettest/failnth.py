@@ -19,12 +19,6 @@ allocation was optional); in between, the request is undone.
       left the tables in a state that is neither before nor after, with
       the first few described).  Exits 1 if any try was bad.
 
-  failnth netns
-      creates a network namespace with every allocation the module makes
-      for it failing in turn; each creation must fail with ENOMEM or
-      succeed, and a namespace that was created must take a table.
-      Prints op, tries, failed, succeeded, bad, why as above.
-
   failnth run N CMD...
       runs CMD with its N-th injection point failing; prints "injected"
       or "clean" (whether the fault was reached), then CMD's exit status.
@@ -33,7 +27,6 @@ The scenario aims the faults at the module with failslab's and
 fail_page_alloc's stack filter, so that only allocations made with the
 module's code on the stack count.
 """
-import ctypes
 import errno
 import json
 import os
@@ -45,7 +38,7 @@ import sys
 from . import tool
 from .genl import (Genl, NetlinkError, attr, nest, parse_attrs, strz, u8, u16,
                    u32, uapi)
-from .ns import CLONE_NEWNET, enter, libc
+from .ns import enter
 
 P = uapi()
 COUNTERS = {P[n] for n in ("PMTUFIX_ENTRY_A_HITS", "PMTUFIX_ENTRY_A_CLAMPED",
@@ -306,56 +299,6 @@ def cmd_netlink(args):
     return 1 if bad else 0
 
 
-def netns_try(n):
-    """In a child: a namespace created with fault n armed, and a table
-    made in it.  Exit status: 0 created and working, 1 refused cleanly
-    (ENOMEM), 2 anything else; +10 if the fault was not reached."""
-    fail = FailNth()
-    fail.arm(n)
-    ret = libc.unshare(CLONE_NEWNET)
-    err = ctypes.get_errno()
-    clean = not fail.disarm()
-    if ret != 0:
-        status = 1 if err == errno.ENOMEM else 2
-    else:
-        try:
-            g = Genl("pmtufix")
-            g.request(P["PMTUFIX_CMD_TABLE_NEW"], name_attr("n"))
-            load(g, "n", CONTENT)
-            status = 0 if len(state(g)["n\0".encode()]["entries"]) == \
-                len(CONTENT) else 2
-        except (NetlinkError, OSError, KeyError):
-            status = 2
-    os._exit(status + (10 if clean else 0))
-
-
-def cmd_netns(args):
-    result = {"op": "netns", "tries": 0, "failed": 0, "succeeded": 0,
-              "bad": 0, "why": []}
-    for n in range(1, LIMIT + 1):
-        pid = os.fork()
-        if pid == 0:
-            netns_try(n)
-        status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-        if status >= 10:
-            if status != 10:
-                result["bad"] += 1
-                result["why"].append(f"unfaulted: status {status - 10}")
-            break
-        result["tries"] += 1
-        result["failed" if status == 1 else "succeeded"] += 1
-        if status == 2:
-            result["bad"] += 1
-            if len(result["why"]) < 3:
-                result["why"].append(f"fault {n}: neither ENOMEM nor a "
-                                     f"working namespace")
-    else:
-        result["bad"] += 1
-        result["why"].append(f"still faulting after {LIMIT} points")
-    print(json.dumps(result), flush=True)
-    return 1 if result["bad"] else 0
-
-
 def cmd_run(args):
     n, cmd = int(args[0]), args[1:]
 
@@ -378,5 +321,4 @@ def cmd_run(args):
 
 
 if __name__ == "__main__":
-    tool.run(__doc__, {"netlink": cmd_netlink, "netns": cmd_netns,
-                       "run": cmd_run})
+    tool.run(__doc__, {"netlink": cmd_netlink, "run": cmd_run})
