@@ -199,28 +199,41 @@ static bool pmtufix_nl_get_fields(struct nlattr **tb,
 	return any;
 }
 
-/* The attributes that set a table's defaults. */
-static const struct pmtufix_nl_field pmtufix_nl_default_fields[] = {
-	PMTUFIX_NL_FIELD(PMTUFIX_A_MTU, struct pmtufix_defaults, mtu),
-	PMTUFIX_NL_FIELD(PMTUFIX_A_FLOOR4, struct pmtufix_defaults, floor4),
-	PMTUFIX_NL_FIELD(PMTUFIX_A_FLOOR6, struct pmtufix_defaults, floor6),
-	PMTUFIX_NL_FIELD(PMTUFIX_A_TOO_BIG_RATE, struct pmtufix_defaults,
-			 too_big_rate),
-	PMTUFIX_NL_FIELD(PMTUFIX_A_TOO_BIG_BURST, struct pmtufix_defaults,
-			 too_big_burst),
-	PMTUFIX_NL_FIELD(PMTUFIX_A_TOO_BIG_SRC_RATE, struct pmtufix_defaults,
-			 too_big_src_rate),
-	PMTUFIX_NL_FIELD(PMTUFIX_A_TOO_BIG_SRC_BURST, struct pmtufix_defaults,
-			 too_big_src_burst),
+/* The attributes of a table's defaults, in the order of their fields. */
+static const u16 pmtufix_nl_default_attrs[PMTUFIX_NR_DEFAULTS] = {
+	PMTUFIX_A_MTU, PMTUFIX_A_FLOOR4, PMTUFIX_A_FLOOR6,
+	PMTUFIX_A_TOO_BIG_RATE, PMTUFIX_A_TOO_BIG_BURST,
+	PMTUFIX_A_TOO_BIG_SRC_RATE, PMTUFIX_A_TOO_BIG_SRC_BURST,
 };
 
 /* Defaults given in @attrs into @def; whether there was any. */
 static bool pmtufix_nl_defaults(struct nlattr **attrs,
 				struct pmtufix_defaults *def)
 {
-	return pmtufix_nl_get_fields(attrs, pmtufix_nl_default_fields,
-				     ARRAY_SIZE(pmtufix_nl_default_fields),
-				     def);
+	const struct nlattr *a;
+	bool any = false;
+	unsigned int i;
+
+	BUILD_BUG_ON(sizeof(def->v) != sizeof(*def));
+	for (i = 0; i < PMTUFIX_NR_DEFAULTS; i++) {
+		a = attrs[pmtufix_nl_default_attrs[i]];
+		if (a) {
+			def->v[i] = nla_get_u32(a);
+			any = true;
+		}
+	}
+	return any;
+}
+
+static int pmtufix_nl_put_defaults(struct sk_buff *skb,
+				   const struct pmtufix_defaults *def)
+{
+	unsigned int i;
+
+	for (i = 0; i < PMTUFIX_NR_DEFAULTS; i++)
+		if (nla_put_u32(skb, pmtufix_nl_default_attrs[i], def->v[i]))
+			return -EMSGSIZE;
+	return 0;
 }
 
 /* A layer's attributes but its type, which it cannot be without. */
@@ -541,15 +554,7 @@ static int pmtufix_nl_put_table(struct sk_buff *skb, struct genl_info *info,
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nla_put_string(skb, PMTUFIX_A_TABLE, t->name) ||
-	    nla_put_u32(skb, PMTUFIX_A_MTU, d->def.mtu) ||
-	    nla_put_u32(skb, PMTUFIX_A_FLOOR4, d->def.floor4) ||
-	    nla_put_u32(skb, PMTUFIX_A_FLOOR6, d->def.floor6) ||
-	    nla_put_u32(skb, PMTUFIX_A_TOO_BIG_RATE, d->def.too_big_rate) ||
-	    nla_put_u32(skb, PMTUFIX_A_TOO_BIG_BURST, d->def.too_big_burst) ||
-	    nla_put_u32(skb, PMTUFIX_A_TOO_BIG_SRC_RATE,
-			d->def.too_big_src_rate) ||
-	    nla_put_u32(skb, PMTUFIX_A_TOO_BIG_SRC_BURST,
-			d->def.too_big_src_burst) ||
+	    pmtufix_nl_put_defaults(skb, &d->def) ||
 	    nla_put_u32(skb, PMTUFIX_A_COUNT4, d->n4) ||
 	    nla_put_u32(skb, PMTUFIX_A_COUNT6, d->n6) ||
 	    nla_put_u32(skb, PMTUFIX_A_RULES, t->rules) ||

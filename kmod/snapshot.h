@@ -57,14 +57,22 @@ struct pmtufix_entry_stats {
 	atomic64_t c[PMTUFIX_EC_MAX];
 };
 
+#define PMTUFIX_NR_DEFAULTS	7
+
+/* A table's settings; each is one u32 attribute, in this order. */
 struct pmtufix_defaults {
-	u32 mtu;
-	u32 floor4;
-	u32 floor6;
-	u32 too_big_rate;		/* a second; 0: no limit of its own */
-	u32 too_big_burst;
-	u32 too_big_src_rate;		/* a second per source; 0: none */
-	u32 too_big_src_burst;
+	union {
+		struct {
+			u32 mtu;
+			u32 floor4;
+			u32 floor6;
+			u32 too_big_rate;	/* a second; 0: no own limit */
+			u32 too_big_burst;
+			u32 too_big_src_rate;	/* a second per source; 0: none */
+			u32 too_big_src_burst;
+		};
+		u32 v[PMTUFIX_NR_DEFAULTS];
+	};
 };
 
 /*
