@@ -44,6 +44,10 @@ export XTABLES_LIBDIR=$top/userspace/libxt:${xtlibdir:-/usr/lib/x86_64-linux-gnu
 export PMTUFIX_TOP=$top
 export PATH=$top/userspace/pmtufix:$PATH
 [ "$(arg verbose)" = 1 ] && export PMTUFIX_VERBOSE=1
+IFS=, read -r -a vars <<<"$(arg env)"
+for v in "${vars[@]}"; do
+	export "${v?}"
+done
 
 echo "# kernel $(uname -r), $(nproc) CPUs"
 
