@@ -13,6 +13,11 @@
 #   rules:   a PMTUFIX rule inserted with iptables-legacy and iptables-nft
 #   swap:    a table replaced under a rule: after a failed replacement
 #            SYNs still get the MSS of the old contents
+#   netns:   namespaces created while their allocations fail: the
+#            module's own (none today: its per-namespace state is the
+#            core's), then a sample of the slab allocations of all;
+#            each creation fails or succeeds, and the module still
+#            serves a new namespace
 #
 # Needs a kernel with FAULT_INJECTION_STACKTRACE_FILTER, FAILSLAB and
 # FAIL_PAGE_ALLOC (the debug kernel of tests/vm/run.sh -k 6.12-debug);
@@ -46,6 +51,16 @@ aim() {
 	done
 	echo N >"$DBG/fail_page_alloc/ignore-gfp-highmem"
 	echo 0 >"$DBG/fail_page_alloc/min-order"
+}
+
+# aim_slab: every slab allocation, for the core's share of a namespace
+# that the module's code runs among; none of the page allocator's (a
+# page fault that fails calls the OOM killer).
+aim_slab() {
+	echo 0 >"$DBG/failslab/require-start"
+	echo 0xffffffffffffffff >"$DBG/failslab/require-end"
+	echo 1 >"$DBG/fail_page_alloc/require-start"
+	echo 2 >"$DBG/fail_page_alloc/require-end"
 }
 
 unaim() {
@@ -210,6 +225,77 @@ test_swap() {
 	check_eq 1260 "$(syn_mss)" "MSS after the last load" || return 1
 }
 
+# points: how many injection points a namespace's creation reaches
+# (doubling, then bisection; each try creates one).
+points() {
+	local lo=0 hi=1 mid
+
+	while [ "$(pytool failnth netns "$hi")" != "clean 0" ]; do
+		lo=$hi
+		hi=$((hi * 2))
+		[ "$hi" -le 65536 ] || {
+			echo "$hi"
+			return
+		}
+	done
+	while [ $((hi - lo)) -gt 1 ]; do
+		mid=$(((lo + hi) / 2))
+		if [ "$(pytool failnth netns "$mid")" = "clean 0" ]; then
+			hi=$mid
+		else
+			lo=$mid
+		fi
+	done
+	echo "$lo"
+}
+
+# create_at WHAT N...: a namespace created with its N-th injection point
+# failing, for each N: refused with an error or made, never anything else
+# (which error is the core's business).
+create_at() {
+	local what=$1 n out refused=0 errors=
+
+	shift
+	for n; do
+		out=$(pytool failnth netns "$n") || return 1
+		case $out in
+		"injected 0" | "clean 0") ;;
+		"injected 1 "?*)
+			refused=$((refused + 1))
+			errors+=" ${out#injected 1 }"
+			;;
+		*) err "$what: fault $n: $out"; return 1 ;;
+		esac
+	done
+	info "$what: $# faults, $refused creations refused$(
+		[ -z "$errors" ] || tr ' ' '\n' <<<"${errors# }" | sort |
+			uniq -c | awk '{ printf " %s %s", $2, $1 }')"
+}
+
+test_netns() {
+	local n all
+
+	aim || return 1
+	n=$(points)
+	create_at "the module's allocations" $(seq "$n") || return 1
+	aim_slab
+	all=$(points)
+	[ "$all" -lt 65536 ] || {
+		err "a namespace's creation reaches $all injection points or more"
+		return 1
+	}
+	info "a namespace's creation reaches $all injection points"
+	create_at "every allocation" \
+		$(seq 1 $(((all + 39) / 40)) "$all") || return 1
+	unaim
+	setup_ns r &&
+	ip netns exec "$r" pmtufix table create a &&
+	ip netns exec "$r" pmtufix table add a 10.0.2.0/24 mtu 1400 &&
+	ip netns exec "$r" iptables -t mangle -A FORWARD -p tcp \
+		-j PMTUFIX --table-name a || return 1
+	check_eq 1 "$(table_of "$r")" "rules of a new namespace's table"
+}
+
 mountpoint -q "$DBG" || mount -t debugfs debugfs "$DBG" 2>/dev/null
 
 TMP=$(mktemp -d)
@@ -226,6 +312,7 @@ if [ -e /proc/self/fail-nth ] && [ -e "$DBG/failslab/require-start" ] &&
 	run_test "rule insertion under allocation failures" test_rules
 	run_test "a failed table replacement leaves the old one serving" \
 		test_swap
+	run_test "namespaces created under allocation failures" test_netns
 else
 	run_test "allocation failures" skip_without_faults
 fi

@@ -19,6 +19,13 @@ allocation was optional); in between, the request is undone.
       left the tables in a state that is neither before nor after, with
       the first few described).  Exits 1 if any try was bad.
 
+  failnth netns N
+      creates a network namespace in a child with its N-th injection
+      point failing, and exits; prints "injected" or "clean", then 0
+      (created) or 1 and the error's name (refused).  No exec: a fault in
+      an exec past its point of no return kills the process, which says
+      nothing of the namespace.
+
   failnth run N CMD...
       runs CMD with its N-th injection point failing; prints "injected"
       or "clean" (whether the fault was reached), then CMD's exit status.
@@ -27,6 +34,7 @@ The scenario aims the faults at the module with failslab's and
 fail_page_alloc's stack filter, so that only allocations made with the
 module's code on the stack count.
 """
+import ctypes
 import errno
 import json
 import os
@@ -38,7 +46,7 @@ import sys
 from . import tool
 from .genl import (Genl, NetlinkError, attr, nest, parse_attrs, strz, u8, u16,
                    u32, uapi)
-from .ns import enter
+from .ns import CLONE_NEWNET, enter, libc
 
 P = uapi()
 COUNTERS = {P[n] for n in ("PMTUFIX_ENTRY_A_HITS", "PMTUFIX_ENTRY_A_CLAMPED",
@@ -299,6 +307,42 @@ def cmd_netlink(args):
     return 1 if bad else 0
 
 
+def netns_try(n):
+    """In a child: unshare(CLONE_NEWNET) with fault n armed, then exit
+    with 0 (created) or 1 (refused, the error's name printed), plus 10 if
+    the fault was not reached.  The fail-nth files are opened first, so that nothing but
+    the unshare runs armed."""
+    w = os.open(FailNth.PATH, os.O_WRONLY)
+    r = os.open(FailNth.PATH, os.O_RDONLY)
+    os.write(w, str(n).encode())
+    ret = libc.unshare(CLONE_NEWNET)
+    err = ctypes.get_errno()
+    left = int(os.read(r, 32))
+    os.write(w, b"0")
+    if ret != 0:
+        print(errno.errorcode.get(err, str(err)), flush=True)
+    os._exit((ret != 0) + (10 if left else 0))
+
+
+def cmd_netns(args):
+    rd, wr = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(rd)
+            os.dup2(wr, 1)
+            netns_try(int(args[0]))
+        finally:
+            os._exit(3)
+    os.close(wr)
+    with os.fdopen(rd) as f:
+        why = f.read().strip()
+    status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    print(" ".join(["clean" if status >= 10 else "injected",
+                    str(status % 10)] + why.split()), flush=True)
+    return 0
+
+
 def cmd_run(args):
     n, cmd = int(args[0]), args[1:]
 
@@ -321,4 +365,5 @@ def cmd_run(args):
 
 
 if __name__ == "__main__":
-    tool.run(__doc__, {"netlink": cmd_netlink, "run": cmd_run})
+    tool.run(__doc__, {"netlink": cmd_netlink, "netns": cmd_netns,
+                       "run": cmd_run})
