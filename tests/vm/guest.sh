@@ -53,7 +53,7 @@ echo "# kernel $(uname -r), $(nproc) CPUs"
 
 kmemleak_start
 if modprobe xt_PMTUFIX; then
-	# Under the debug kernel's checks a scenario takes about seven
+	# Under the debug kernel's checks a scenario takes up to seven
 	# times as long as on Debian's: its time limit grows with it.
 	case $(uname -r) in
 	*-pmtufix-debug) export PMTUFIX_TEST_TIMEOUT=4200 ;;

@@ -313,7 +313,7 @@ boot() {
 }
 
 # limit_of ABI: the time limit of its boot: -T, or under the debug
-# kernel's checks, where the scenarios take about seven times as long,
+# kernel's checks, where the scenarios take up to seven times as long,
 # more.
 limit_of() {
 	if [ -n "$limit" ]; then
