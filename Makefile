@@ -128,7 +128,7 @@ vm:
 	tests/vm/run.sh -m systemd
 
 # Not part of vm or test: the kernel takes over half an hour to build the
-# first time, and the suite runs about seven times slower than on 6.12.
+# first time, and the scenarios run three to seven times slower than on 6.12.
 vm-debug:
 	tests/vm/run.sh -k 6.12-debug
 
