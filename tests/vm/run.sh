@@ -205,6 +205,7 @@ build_debs() {
 	local v
 
 	log "building the packages"
+	mkdir -p "$out"
 	make -s -C "$srcdir" deb >"$out/deb.log" 2>&1 || {
 		cat "$out/deb.log" >&2
 		die "make deb failed"
