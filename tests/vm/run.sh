@@ -19,6 +19,11 @@
 # (tests/vm/systemd/), which runs the scenarios of tests/system/ from
 # tests/vm/system.sh: packages, units, boot order, metrics.
 #
+# With -m bench, the guest runs the benchmarks of tests/bench/vm/ instead,
+# with tests/bench/kmod/pmtufix_bench.ko beside the module and the slab
+# allocator's own checks off; they print figures, and fail only when a
+# measurement could not be made.
+#
 # -k 6.12-debug boots instead a kernel built from Debian's linux-source-6.12
 # with KASAN, kmemleak, lockdep, debug objects, UBSAN and fault injection
 # (tests/vm/kernel/: debug.config, and build.sh, which keeps it in
@@ -28,11 +33,11 @@
 # A kernel passes only when the guest printed the success line, the console
 # shows no WARNING/BUG/Oops/leak line and QEMU did not time out.
 #
-# Usage: tests/vm/run.sh [-m netns|systemd] [-k 6.1|6.12|6.12-debug|all]
+# Usage: tests/vm/run.sh [-m netns|systemd|bench] [-k 6.1|6.12|6.12-debug|all]
 #                        [-t PATTERN] [-T SECONDS] [-s DIR] [-a KERNEL_ARGS]
 #                        [-e NAME=VALUE]... [-v]
 #   -m  netns: tests/netns/ with tests/vm/guest.sh as PID 1 (the default);
-#       systemd: tests/system/ under systemd
+#       systemd: tests/system/ under systemd; bench: tests/bench/vm/
 #   -k  kernels to boot, separated by spaces (default: all, the Debian
 #       kernels 6.1 and 6.12)
 #   -s  build the module from the sources in DIR (default: this checkout)
@@ -81,6 +86,7 @@ done
 case $mode in
 netns) suffix= ;;
 systemd) suffix=-systemd ;;
+bench) suffix=-bench ;;
 *) usage ;;
 esac
 
@@ -196,6 +202,17 @@ build_module() {
 	mods=$out/$abi/root/lib/modules/$abi
 	mkdir -p "$mods/updates"
 	cp "$src/xt_PMTUFIX.ko" "$mods/updates/"
+	rm -f "$mods/updates/pmtufix_bench.ko"
+	if [ "$mode" = bench ]; then
+		cp -a "$srcdir/tests/bench/kmod" "$src/bench"
+		make -s -C "$kbuild" M="$src/bench" W=1 C=2 modules \
+			>"$src/bench.log" 2>&1 &&
+			! grep -Eq 'warning:|error:' "$src/bench.log" || {
+			cat "$src/bench.log" >&2
+			die "pmtufix_bench.ko did not build cleanly for $abi"
+		}
+		cp "$src/bench/pmtufix_bench.ko" "$mods/updates/"
+	fi
 	depmod -b "$out/$abi/root" "$abi"
 }
 
@@ -281,6 +298,10 @@ boot() {
 		# device.  The Q35's routing is a plain table.  (acpi=noirq
 		# would leave a kernel without MPS support with one CPU.)
 		machine=q35
+	elif [ "$mode" = bench ]; then
+		# A million prefixes in each of three forms, and the tools
+		# that load them.
+		mem=12288
 	else
 		# The slab allocator checks itself: red zones, poison,
 		# consistency.
@@ -289,6 +310,7 @@ boot() {
 	cmdline+=" pmtufix_vm.top=$top pmtufix_vm.abi=$abi"
 	cmdline+=" pmtufix_vm.pattern=$pattern pmtufix_vm.verbose=$verbose"
 	cmdline+="${env:+ pmtufix_vm.env=$env}"
+	[ "$mode" = bench ] && cmdline+=" pmtufix_vm.mode=bench"
 	if [ "$mode" = systemd ]; then
 		cmdline+=" pmtufix_vm.mode=systemd pmtufix_vm.build=$out"
 		cmdline+=" systemd.unit=pmtufix-vm.target systemd.show_status=0"
