@@ -7,6 +7,8 @@
 #   make fuzz             libFuzzer on every harness for FUZZ_SECONDS each
 #   make fuzz-ci          the same, bounded for CI (FUZZ_CI_SECONDS, 30, each)
 #   make bench            benchmarks: figures and ratios, no pass/fail
+#   make bench-vm         the same in QEMU on 6.12: PMTUFIX against TCPMSS, nftables
+#                         and the FIB, per packet and per table (BENCHMARKS.md)
 #   make vm               the namespace suite in QEMU on every Debian kernel,
 #                         and tests/system/ under systemd
 #   make vm-debug         the namespace suite on a 6.12 debug kernel (KASAN, kmemleak,
@@ -116,16 +118,25 @@ $(BUILD)/bench/%: tests/bench/%.c $(CORE_SRCS) $(wildcard kmod/core/*.h)
 bench: $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
 	@set -e; for b in $^; do $$b $(BENCH_ARGS); done
 
+# BENCH_VM_ARGS: more tests/vm/run.sh options, e.g. -k 6.1 or
+# -e BENCH_N4=100000 for a quicker run.
+bench-vm:
+	tests/vm/run.sh -m bench -k 6.12 $(BENCH_VM_ARGS)
+
 deps:
 	tests/deps.sh test
 
 # The second boot gives 6.1 400 possible CPUs (6.12 cannot be given more
 # than the machine has) for the per-CPU counters that need several nests.
-# The third has systemd as PID 1: the packages, units and metrics.
+# The third has systemd as PID 1: the packages, units and metrics.  The
+# last runs the benchmarks small, for what they check: each rule did its
+# work on every packet, every load took.
 vm:
 	tests/vm/run.sh
 	tests/vm/run.sh -k 6.1 -t percpu -a possible_cpus=400
 	tests/vm/run.sh -m systemd
+	tests/vm/run.sh -m bench -k 6.12 -e BENCH_N4=20000 -e BENCH_N6=5000 \
+		-e BENCH_PACKETS=20000 -e BENCH_ROUNDS=1
 
 # Not part of vm or test: the kernel takes over half an hour to build the
 # first time, and the scenarios run three to seven times slower than on 6.12.
@@ -252,6 +263,6 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf $(BUILD)/unit $(BUILD)/bench $(BUILD)/fuzz
 
-.PHONY: all module userspace check fuzz fuzz-ci bench deps vm vm-debug oracle demo test style sparse install \
+.PHONY: all module userspace check fuzz fuzz-ci bench bench-vm deps vm vm-debug oracle demo test style sparse install \
 	install-userspace install-module uninstall dkms-install dkms-uninstall version-check \
 	deb pkg-check pkg-install-check clean

@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers of the VM benchmarks: sourced after tests/lib/lib.sh.
+
+BENCH_N4=${BENCH_N4:-1000000}
+BENCH_N6=${BENCH_N6:-200000}
+BENCH_DIR=$(dirname "${BASH_SOURCE[0]}")
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+ms() { date +%s%3N; }
+
+# prefixes FORMAT FAMILY COUNT FILE
+prefixes() {
+	python3 "$BENCH_DIR/prefixes.py" "$1" "$2" "$3" >"$4"
+}
+
+# The kernel's own memory, in KiB: unreclaimable slab, vmalloc and per-CPU
+# areas.  Not pages it takes straight from the page allocator (kmalloc
+# above 8 KiB), which the memory cgroup's charge does count.
+kernel_kib() {
+	awk '/^SUnreclaim:/ { s = $2 } /^VmallocUsed:/ { v = $2 }
+	     /^Percpu:/ { p = $2 } END { print s + v + p }' /proc/meminfo
+}
+
+# memcg_run CGROUP CMD...: CMD in a memory cgroup of its own, created
+# empty; afterwards memory.current is what CMD left charged.
+memcg_run() {
+	local cg=/sys/fs/cgroup/$1
+
+	shift
+	echo +memory >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+	rmdir "$cg" 2>/dev/null
+	mkdir "$cg" || return 1
+	(
+		echo "$BASHPID" >"$cg/cgroup.procs"
+		exec "$@"
+	)
+}
+
+memcg_kib() {
+	echo $(($(cat "/sys/fs/cgroup/$1/memory.current") / 1024))
+}
+
+# ratio A B: A / B with two decimals.
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'
+}
