@@ -51,7 +51,7 @@ load_family() {
 	prefixes ip "$fam" "$count" "$TMP/f$fam"
 	prefixes nft "$fam" "$count" "$TMP/n$fam"
 	measure_load "pmtufix-v$fam" "$p" "bench-p$fam" \
-		pmtufix table load big "$TMP/p$fam" || return 1
+		pmtufix table load "big$fam" "$TMP/p$fam" || return 1
 	# iproute2's batch mode keeps kilobytes a line until it exits:
 	# 100,000 lines at a time.
 	split -l 100000 "$TMP/f$fam" "$TMP/f$fam."
@@ -64,9 +64,9 @@ load_family() {
 	# One prefix outside the table, added and deleted again.
 	# shellcheck disable=SC2086 # the layer's words
 	timed "pmtufix-v$fam-add" ip netns exec "$p" \
-		pmtufix table add big "$probe" mtu 1400 $v || return 1
+		pmtufix table add "big$fam" "$probe" mtu 1400 $v || return 1
 	timed "pmtufix-v$fam-del" ip netns exec "$p" \
-		pmtufix table del big "$probe" || return 1
+		pmtufix table del "big$fam" "$probe" || return 1
 	timed "fib-v$fam-add" ip -n "$f" "-$fam" route add "$probe" \
 		dev bench0 mtu 1400 || return 1
 	timed "fib-v$fam-del" ip -n "$f" "-$fam" route del "$probe" || return 1
@@ -89,7 +89,7 @@ vs() {
 }
 
 test_tables() {
-	local ns
+	local ns fam
 
 	[ -f /sys/fs/cgroup/cgroup.controllers ] &&
 		grep -qw memory /sys/fs/cgroup/cgroup.controllers || {
@@ -101,7 +101,10 @@ test_tables() {
 		ip -n "$ns" link add bench0 type dummy || return 1
 		ip -n "$ns" link set bench0 up || return 1
 	done
-	ip netns exec "$p" pmtufix table create big || return 1
+	for fam in 4 6; do
+		# One table a family: a load replaces a whole table.
+		ip netns exec "$p" pmtufix table create "big$fam" || return 1
+	done
 	: >"$TMP/rows"
 	: >"$TMP/ops"
 	load_family 4 "$BENCH_N4" ipip 192.0.2.0/24 1340 || return 1
