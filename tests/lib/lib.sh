@@ -101,6 +101,9 @@ check_refused() {
 	}
 }
 
+# ms: the time in milliseconds, for what a scenario measures.
+ms() { date +%s%3N; }
+
 # busywait TIMEOUT_MS CMD...: poll CMD until it succeeds or time runs out.
 busywait() {
 	local timeout_ms=$1 start now

@@ -113,8 +113,6 @@ source "$(dirname "$0")/../lib/lib.sh"
 
 PARAMS=/sys/module/xt_PMTUFIX/parameters
 
-ms() { date +%s%3N; }
-
 # userns_ready PID: PID runs in a user and a network namespace of its own.
 userns_ready() {
 	[ "$(readlink "/proc/$1/ns/user")" != "$(readlink /proc/self/ns/user)" ] &&

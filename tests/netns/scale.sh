@@ -12,8 +12,6 @@ source "$(dirname "$0")/../lib/lib.sh"
 N4=${PMTUFIX_SCALE_N4:-1000000}
 N6=${PMTUFIX_SCALE_N6:-200000}
 
-ms() { date +%s%3N; }
-
 test_big_table() {
 	local t0 t1 got
 

@@ -177,9 +177,21 @@ debug_kernel() {
 	echo "$abi"
 }
 
+# kbuild_clean KBUILD DIR WHAT: the out-of-tree modules in DIR, with W=1
+# and sparse (C=2); any compiler or sparse warning fails.
+kbuild_clean() {
+	if ! make -s -C "$1" M="$2" W=1 C=2 modules >"$2/build.log" 2>&1; then
+		cat "$2/build.log" >&2
+		die "the build of $3 failed"
+	fi
+	if grep -Eq 'warning:|error:' "$2/build.log"; then
+		cat "$2/build.log" >&2
+		die "the build of $3 has warnings"
+	fi
+}
+
 # Out-of-tree builds for two kernels cannot share one object tree: build a
-# copy of the sources per kernel.  W=1 and sparse (C=2); any compiler or
-# sparse warning fails.
+# copy of the sources per kernel.
 build_module() {
 	local abi=$1 src=$out/$1/src mods kbuild=/usr/src/linux-headers-$1
 
@@ -189,15 +201,7 @@ build_module() {
 	cp -a "$srcdir/Kbuild" "$srcdir/VERSION" "$srcdir/kmod" \
 		"$srcdir/include" "$src/"
 	log "building xt_PMTUFIX.ko for $abi"
-	if ! make -s -C "$kbuild" M="$src" W=1 C=2 modules \
-		>"$src/build.log" 2>&1; then
-		cat "$src/build.log" >&2
-		die "module build failed for $abi"
-	fi
-	if grep -Eq 'warning:|error:' "$src/build.log"; then
-		cat "$src/build.log" >&2
-		die "module build for $abi has warnings"
-	fi
+	kbuild_clean "$kbuild" "$src" "xt_PMTUFIX.ko for $abi"
 
 	mods=$out/$abi/root/lib/modules/$abi
 	mkdir -p "$mods/updates"
@@ -205,12 +209,7 @@ build_module() {
 	rm -f "$mods/updates/pmtufix_bench.ko"
 	if [ "$mode" = bench ]; then
 		cp -a "$srcdir/tests/bench/kmod" "$src/bench"
-		make -s -C "$kbuild" M="$src/bench" W=1 C=2 modules \
-			>"$src/bench.log" 2>&1 &&
-			! grep -Eq 'warning:|error:' "$src/bench.log" || {
-			cat "$src/bench.log" >&2
-			die "pmtufix_bench.ko did not build cleanly for $abi"
-		}
+		kbuild_clean "$kbuild" "$src/bench" "pmtufix_bench.ko for $abi"
 		cp "$src/bench/pmtufix_bench.ko" "$mods/updates/"
 	fi
 	depmod -b "$out/$abi/root" "$abi"

@@ -9,8 +9,6 @@ BENCH_DIR=$(dirname "${BASH_SOURCE[0]}")
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-ms() { date +%s%3N; }
-
 # prefixes FORMAT FAMILY COUNT FILE
 prefixes() {
 	python3 "$BENCH_DIR/prefixes.py" "$1" "$2" "$3" >"$4"
