@@ -46,19 +46,23 @@ struct pmtufix_pkt {
 	u32 events;			/* BIT(enum pmtufix_counter) */
 };
 
-static void pmtufix_count(struct pmtufix_table *t, u32 events)
+/*
+ * Counts @events on this CPU.  Rules run from softirq and, in OUTPUT, from
+ * the sending process, iptables-nft's without BHs off: only preemption is
+ * held off for the increments, which are single instructions on 64-bit
+ * hosts, and interrupts as well where the sequence count is real (32-bit).
+ */
+static void pmtufix_count(struct pmtufix_table *t, unsigned long events)
 {
-	struct pmtufix_pcpu_stats *s;
-	int i;
+	struct pmtufix_pcpu_stats *s = get_cpu_ptr(t->stats);
+	unsigned long flags;
+	unsigned int i;
 
-	local_bh_disable();
-	s = this_cpu_ptr(t->stats);
-	u64_stats_update_begin(&s->syncp);
-	for (i = 0; i < PMTUFIX_C_MAX; i++)
-		if (events & BIT(i))
-			u64_stats_inc(&s->c[i]);
-	u64_stats_update_end(&s->syncp);
-	local_bh_enable();
+	flags = u64_stats_update_begin_irqsave(&s->syncp);
+	for_each_set_bit(i, &events, PMTUFIX_C_MAX)
+		u64_stats_inc(&s->c[i]);
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(t->stats);
 }
 
 /* The entry matching @addr, or false when none does. */
@@ -219,6 +223,50 @@ static int pmtufix_insert(struct sk_buff *skb, struct pmtufix_pkt *pkt,
 	return PMTUFIX_TCPOLEN_MSS;
 }
 
+/*
+ * Lowers the MSS options of the writable SYN at pkt->thoff to @mss, or adds
+ * one.  Its own function: the option offsets live on its stack, which
+ * kernels built to zero every stack variable clear on each call, and only
+ * SYNs that matched an entry come here.  Returns the bytes added (0 or 4).
+ */
+static int pmtufix_rewrite(struct sk_buff *skb,
+			   const struct xt_pmtufix_info *info,
+			   struct pmtufix_pkt *pkt, unsigned int hdrlen, u16 mss,
+			   struct pmtufix_entry_stats *which)
+{
+	struct tcphdr *th = (struct tcphdr *)(skb_network_header(skb) +
+					      pkt->thoff);
+	struct pmtufix_csum_edit edit;
+	struct pmtufix_tcp_opts opts;
+	bool clamped = false;
+	unsigned int i;
+
+	if (pmtufix_tcp_scan((const u8 *)th, hdrlen, &opts) < 0) {
+		pkt->events |= BIT(PMTUFIX_C_MALFORMED);
+		return 0;
+	}
+	if (!opts.nmss) {
+		if (info->flags & XT_PMTUFIX_F_MISSING_IGNORE)
+			return 0;
+		return pmtufix_insert(skb, pkt, hdrlen, mss);
+	}
+
+	for (i = 0; i < opts.nmss; i++) {
+		if (!pmtufix_tcp_clamp_one((u8 *)th, hdrlen, opts.off[i], mss,
+					   &edit))
+			continue;
+		pmtufix_csum_apply(skb, th, &edit);
+		clamped = true;
+	}
+	if (clamped) {
+		pkt->events |= BIT(PMTUFIX_C_CLAMPED);
+		atomic64_inc(&which->c[PMTUFIX_EC_CLAMPED]);
+	} else {
+		pkt->events |= BIT(PMTUFIX_C_UNCHANGED);
+	}
+	return 0;
+}
+
 /* Returns the bytes the TCP header grew by (0 or 4). */
 static int pmtufix_mangle(struct sk_buff *skb,
 			  const struct xt_action_param *par,
@@ -226,13 +274,11 @@ static int pmtufix_mangle(struct sk_buff *skb,
 {
 	const struct xt_pmtufix_info *info = par->targinfo;
 	struct pmtufix_table *t = info->priv;
-	struct pmtufix_csum_edit edits[PMTUFIX_MAX_MSS_OPTS];
 	struct pmtufix_entry_stats *which = NULL;
 	const struct pmtufix_snapshot *d;
-	struct pmtufix_tcp_opts opts;
-	unsigned int hdrlen, i, n;
 	const struct tcphdr *th;
 	struct tcphdr _th;
+	unsigned int hdrlen;
 	u16 mss;
 
 	th = skb_header_pointer(skb, pkt->thoff, sizeof(_th), &_th);
@@ -268,28 +314,7 @@ static int pmtufix_mangle(struct sk_buff *skb,
 		pkt->events |= BIT(PMTUFIX_C_NOT_WRITABLE);
 		return 0;
 	}
-	th = (struct tcphdr *)(skb_network_header(skb) + pkt->thoff);
-
-	if (pmtufix_tcp_scan((const u8 *)th, hdrlen, &opts) < 0) {
-		pkt->events |= BIT(PMTUFIX_C_MALFORMED);
-		return 0;
-	}
-	if (!opts.nmss) {
-		if (info->flags & XT_PMTUFIX_F_MISSING_IGNORE)
-			return 0;
-		return pmtufix_insert(skb, pkt, hdrlen, mss);
-	}
-
-	n = pmtufix_tcp_clamp((u8 *)th, hdrlen, &opts, mss, edits);
-	for (i = 0; i < n; i++)
-		pmtufix_csum_apply(skb, (struct tcphdr *)th, &edits[i]);
-	if (n) {
-		pkt->events |= BIT(PMTUFIX_C_CLAMPED);
-		atomic64_inc(&which->c[PMTUFIX_EC_CLAMPED]);
-	} else {
-		pkt->events |= BIT(PMTUFIX_C_UNCHANGED);
-	}
-	return 0;
+	return pmtufix_rewrite(skb, info, pkt, hdrlen, mss, which);
 }
 
 /* Path-MTU signalling */

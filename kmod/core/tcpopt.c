@@ -60,36 +60,43 @@ static bool mss_opt_at(const u8 *tcph, unsigned int hdrlen, unsigned int off)
 	       tcph[off + 1] == PMTUFIX_TCPOLEN_MSS;
 }
 
+bool pmtufix_tcp_clamp_one(u8 *tcph, unsigned int hdrlen, unsigned int off,
+			   u16 mss, struct pmtufix_csum_edit *e)
+{
+	unsigned int val = off + 2, start, wlen, k;
+
+	if (!mss_opt_at(tcph, hdrlen, off) ||
+	    pmtufix_get_be16(tcph + val) <= mss)
+		return false;
+	/*
+	 * A value at an odd offset needs the window from the byte before it
+	 * to the byte after it.  The byte after it is in the header: the
+	 * value then ends at an odd offset and a header ends at a multiple
+	 * of 4.  Check all the same rather than report a byte past hdrlen.
+	 */
+	wlen = pmtufix_csum_window(val, 2, &start);
+	if (start + wlen > hdrlen)
+		return false;
+	e->off = start;
+	e->len = wlen;
+	for (k = 0; k < wlen; k++)
+		e->from[k] = tcph[start + k];
+	pmtufix_put_be16(tcph + val, mss);
+	for (k = 0; k < wlen; k++)
+		e->to[k] = tcph[start + k];
+	return true;
+}
+
 unsigned int pmtufix_tcp_clamp(u8 *tcph, unsigned int hdrlen,
 			       const struct pmtufix_tcp_opts *opts, u16 mss,
 			       struct pmtufix_csum_edit *edits)
 {
-	unsigned int i, n = 0, val, start, wlen;
-	struct pmtufix_csum_edit *e;
+	unsigned int i, n = 0;
 
-	for (i = 0; i < opts->nmss && i < PMTUFIX_MAX_MSS_OPTS; i++) {
-		if (!mss_opt_at(tcph, hdrlen, opts->off[i]))
-			continue;
-		val = opts->off[i] + 2;
-		if (pmtufix_get_be16(tcph + val) <= mss)
-			continue;
-		/*
-		 * A value at an odd offset needs the window from the byte
-		 * before it to the byte after it.  The byte after it is in
-		 * the header: the value then ends at an odd offset and a
-		 * header ends at a multiple of 4.  Check all the same rather
-		 * than report a byte past hdrlen.
-		 */
-		wlen = pmtufix_csum_window(val, 2, &start);
-		if (start + wlen > hdrlen)
-			continue;
-		e = &edits[n++];
-		e->off = start;
-		e->len = wlen;
-		memcpy(e->from, tcph + start, wlen);
-		pmtufix_put_be16(tcph + val, mss);
-		memcpy(e->to, tcph + start, wlen);
-	}
+	for (i = 0; i < opts->nmss && i < PMTUFIX_MAX_MSS_OPTS; i++)
+		if (pmtufix_tcp_clamp_one(tcph, hdrlen, opts->off[i], mss,
+					  &edits[n]))
+			n++;
 	return n;
 }
 

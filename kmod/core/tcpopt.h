@@ -77,12 +77,20 @@ struct pmtufix_csum_edit {
 };
 
 /*
+ * Lowers the MSS option at @off, an offset from a scan of this header, to
+ * @mss if it is above.  Returns true and stores the checksum edit in @e
+ * when it was rewritten; false, touching nothing, when it was at or below
+ * @mss or @off is not an MSS option of this header.
+ */
+bool pmtufix_tcp_clamp_one(u8 *tcph, unsigned int hdrlen, unsigned int off,
+			   u16 mss, struct pmtufix_csum_edit *e);
+
+/*
  * Lowers every MSS option of @opts that is above @mss to @mss; one at or
  * below @mss is left alone.  Returns the number of options rewritten and
  * stores one checksum edit for each in @edits (room for
- * PMTUFIX_MAX_MSS_OPTS), in the order they were made.  A window never
- * extends past @hdrlen, and an offset that is not an MSS option of this
- * header is skipped.
+ * PMTUFIX_MAX_MSS_OPTS), in the order they were made: each option as
+ * pmtufix_tcp_clamp_one() does it.  A window never extends past @hdrlen.
  */
 unsigned int pmtufix_tcp_clamp(u8 *tcph, unsigned int hdrlen,
 			       const struct pmtufix_tcp_opts *opts, u16 mss,
