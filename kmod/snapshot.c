@@ -39,6 +39,8 @@ void pmtufix_snapshot_free(struct pmtufix_snapshot *d)
 	kvfree(d->lpm4.value);
 	kvfree(d->lpm6.start);
 	kvfree(d->lpm6.value);
+	kvfree(d->index4);
+	kvfree(d->index6);
 	kfree(d);
 }
 
@@ -423,13 +425,19 @@ static int pmtufix_build_lpm(struct pmtufix_snapshot *d)
 				      sizeof(*d->lpm6.start));
 	d->lpm6.value = pmtufix_alloc(pmtufix_lpm_max_ranges(d->n6),
 				      sizeof(*d->lpm6.value));
-	if (!d->lpm4.start || !d->lpm4.value ||
-	    !d->lpm6.start || !d->lpm6.value)
+	d->index4 = pmtufix_alloc(pmtufix_lpm_index_max_slots(d->n4),
+				  sizeof(*d->index4));
+	d->index6 = pmtufix_alloc(pmtufix_lpm_index_max_slots(d->n6),
+				  sizeof(*d->index6));
+	if (!d->lpm4.start || !d->lpm4.value || !d->index4 ||
+	    !d->lpm6.start || !d->lpm6.value || !d->index6)
 		return -ENOMEM;
 	/* The merge gave sorted, unique, masked prefixes: cannot fail. */
 	if (WARN_ON_ONCE(!pmtufix_lpm4_build(&d->lpm4, d->pfx4, d->n4) ||
 			 !pmtufix_lpm6_build(&d->lpm6, d->pfx6, d->n6)))
 		return -EINVAL;
+	pmtufix_lpm4_index(&d->lpm4, d->index4);
+	pmtufix_lpm6_index(&d->lpm6, d->index6);
 	return 0;
 }
 
@@ -617,16 +625,4 @@ err:
 	kvfree(bld.map_add);
 	pmtufix_snapshot_free(d);
 	return ERR_PTR(ret);
-}
-
-u32 pmtufix_lookup4(const struct pmtufix_snapshot *d, const u8 *addr)
-{
-	return pmtufix_lpm4_lookup(&d->lpm4, pmtufix_addr4_from_bytes(addr));
-}
-
-u32 pmtufix_lookup6(const struct pmtufix_snapshot *d, const u8 *addr)
-{
-	struct pmtufix_u128 a = pmtufix_addr6_from_bytes(addr);
-
-	return pmtufix_lpm6_lookup(&d->lpm6, &a);
 }

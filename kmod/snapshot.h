@@ -92,6 +92,7 @@ struct pmtufix_snapshot {
 	struct pmtufix_fit *fits;	/* per profile */
 	struct pmtufix_lpm4 lpm4;
 	struct pmtufix_lpm6 lpm6;
+	u32 *index4, *index6;		/* the lookups' index slots */
 };
 
 /* Entries gathered from requests before they are merged into a table. */
@@ -153,7 +154,18 @@ static inline u32 pmtufix_floor(const struct pmtufix_snapshot *d,
 }
 
 /* Index of the entry matching @addr (network order), or PMTUFIX_LPM_NONE. */
-u32 pmtufix_lookup4(const struct pmtufix_snapshot *d, const u8 *addr);
-u32 pmtufix_lookup6(const struct pmtufix_snapshot *d, const u8 *addr);
+static inline u32 pmtufix_lookup4(const struct pmtufix_snapshot *d,
+				  const u8 *addr)
+{
+	return pmtufix_lpm4_lookup(&d->lpm4, pmtufix_addr4_from_bytes(addr));
+}
+
+static inline u32 pmtufix_lookup6(const struct pmtufix_snapshot *d,
+				  const u8 *addr)
+{
+	struct pmtufix_u128 a = pmtufix_addr6_from_bytes(addr);
+
+	return pmtufix_lpm6_lookup(&d->lpm6, &a);
+}
 
 #endif /* _PMTUFIX_SNAPSHOT_H */

@@ -17,6 +17,13 @@
  *
  * Prefixes on the stack nest strictly, so it never holds more than one
  * prefix per length: 33 for IPv4, 129 for IPv6.
+ *
+ * The index is built from the ranges alone, 128 bits wide for both
+ * families: a slot holds the range its first address falls in, so the
+ * range of any address in the slot is that one or one of those up to the
+ * next slot's.  Addresses outside the span of the starts (all starts but
+ * the first share the leading bits that define it) fall in the first or the
+ * last range without a search.
  */
 #include "lpm.h"
 
@@ -118,6 +125,8 @@ static void lpm4_clear(struct pmtufix_lpm4 *t)
 	t->start[0] = 0;
 	t->value[0] = PMTUFIX_LPM_NONE;
 	t->n = 1;
+	t->first = NULL;
+	t->nslots = 0;
 }
 
 static void lpm6_clear(struct pmtufix_lpm6 *t)
@@ -126,6 +135,8 @@ static void lpm6_clear(struct pmtufix_lpm6 *t)
 	t->start[0].lo = 0;
 	t->value[0] = PMTUFIX_LPM_NONE;
 	t->n = 1;
+	t->first = NULL;
+	t->nslots = 0;
 }
 
 /*
@@ -255,20 +266,176 @@ bool pmtufix_lpm6_build(struct pmtufix_lpm6 *t,
 	return lpm_build(&w, n);
 }
 
+static unsigned int log2_floor(size_t n)
+{
+	unsigned int l = 0;
+
+	while (n >>= 1)
+		l++;
+	return l;
+}
+
+size_t pmtufix_lpm_index_max_slots(size_t n)
+{
+	unsigned int bits = log2_floor(pmtufix_lpm_max_ranges(n));
+
+	if (bits > PMTUFIX_LPM_INDEX_BITS)
+		bits = PMTUFIX_LPM_INDEX_BITS;
+	return (size_t)1 << bits;
+}
+
+/* The low 64 bits of @a shifted right by @s (0..127). */
+static u64 u128_shr64(const struct pmtufix_u128 *a, unsigned int s)
+{
+	if (s >= 64)
+		return a->hi >> (s - 64);
+	if (!s)
+		return a->lo;
+	return a->lo >> s | a->hi << (64 - s);
+}
+
+/* @a with @k shifted left by @s (0..127) or-ed in; @k fits past @s. */
+static void u128_or_shl(struct pmtufix_u128 *a, u64 k, unsigned int s)
+{
+	if (s >= 64) {
+		a->hi |= k << (s - 64);
+	} else {
+		a->lo |= k << s;
+		if (s)
+			a->hi |= k >> (64 - s);
+	}
+}
+
+/* The leading bits @a and @b share, of 128. */
+static unsigned int u128_common(const struct pmtufix_u128 *a,
+				const struct pmtufix_u128 *b)
+{
+	unsigned int n = 0;
+
+	while (n < 128 && !(u128_shr64(a, 127 - n) & 1) ==
+			  !(u128_shr64(b, 127 - n) & 1))
+		n++;
+	return n;
+}
+
+/* The ranges of either family seen 128 bits wide, IPv4 in the low 32. */
+struct lpm_view {
+	const u32 *start4;
+	const struct pmtufix_u128 *start6;
+	u32 n;
+};
+
+static struct pmtufix_u128 view_start(const struct lpm_view *v, u32 i)
+{
+	struct pmtufix_u128 a = { 0, 0 };
+
+	if (v->start4)
+		a.lo = v->start4[i];
+	else
+		a = v->start6[i];
+	return a;
+}
+
+/*
+ * Fills @first and returns the shift of an address to its slot, storing
+ * the span in @lo and @hi; the number of slots in @nslots, 0 for none.
+ */
+static unsigned int lpm_index(const struct lpm_view *v, u32 *first,
+			      u32 *nslots, struct pmtufix_u128 *lo,
+			      struct pmtufix_u128 *hi)
+{
+	struct pmtufix_pfx6 span;
+	struct pmtufix_u128 a, b, m, slot;
+	unsigned int bits, shift;
+	u32 k, r = 0;
+
+	*nslots = 0;
+	/* Two distinct starts past the first, or there is nothing to index. */
+	if (v->n < 3)
+		return 0;
+	a = view_start(v, 1);
+	b = view_start(v, v->n - 1);
+	span.addr = a;
+	span.plen = u128_common(&a, &b);
+	bits = log2_floor(v->n);
+	if (bits > PMTUFIX_LPM_INDEX_BITS)
+		bits = PMTUFIX_LPM_INDEX_BITS;
+	if (bits > 128U - span.plen)
+		bits = 128U - span.plen;
+	shift = 128U - span.plen - bits;
+	m = pfx6_hostmask(&span);
+	lo->hi = a.hi & ~m.hi;
+	lo->lo = a.lo & ~m.lo;
+	hi->hi = a.hi | m.hi;
+	hi->lo = a.lo | m.lo;
+
+	for (k = 0; k < 1U << bits; k++) {
+		pmtufix_resched(k);
+		slot = *lo;
+		u128_or_shl(&slot, k, shift);
+		while (r + 1 < v->n) {
+			b = view_start(v, r + 1);
+			if (u128_lt(&slot, &b))
+				break;
+			r++;
+		}
+		first[k] = r;
+	}
+	*nslots = 1U << bits;
+	return shift;
+}
+
+void pmtufix_lpm4_index(struct pmtufix_lpm4 *t, u32 *first)
+{
+	struct lpm_view v = { .start4 = t->start, .n = t->n };
+	struct pmtufix_u128 lo, hi;
+
+	t->shift = lpm_index(&v, first, &t->nslots, &lo, &hi);
+	t->lo = (u32)lo.lo;
+	t->hi = (u32)hi.lo;
+	t->first = t->nslots ? first : NULL;
+}
+
+void pmtufix_lpm6_index(struct pmtufix_lpm6 *t, u32 *first)
+{
+	struct lpm_view v = { .start6 = t->start, .n = t->n };
+
+	t->shift = lpm_index(&v, first, &t->nslots, &t->lo, &t->hi);
+	t->first = t->nslots ? first : NULL;
+}
+
+/*
+ * The candidate ranges of an address in slot @k: from first[k] to the
+ * range of the next slot's first address, or the last range.
+ */
+static u32 index_count(const u32 *first, u32 nslots, u32 n, u32 k)
+{
+	return (k + 1 < nslots ? first[k + 1] : n - 1) - first[k] + 1;
+}
+
 /*
  * The last range starting at or below @addr.  start[0] is 0, so there is
- * one.  Every address takes the same ceil(log2(n)) steps, each halving the
- * candidates.  Kept as a plain comparison: forcing the IPv6 step free of
- * branches made lookups in large tables several times slower, as the loads
- * of the next step then wait for the comparison.
+ * one.  Every address takes the same ceil(log2(n)) steps over its
+ * candidates, each halving them.  Kept as a plain comparison: forcing the
+ * IPv6 step free of branches made lookups in large tables several times
+ * slower, as the loads of the next step then wait for the comparison.
  */
 u32 pmtufix_lpm4_lookup(const struct pmtufix_lpm4 *t, u32 addr)
 {
 	const u32 *start = t->start;
-	u32 base = 0, n = t->n;
+	u32 base = 0, n = t->n, k;
 
 	if (!n)
 		return PMTUFIX_LPM_NONE;
+	if (t->first) {
+		if (addr < t->lo)
+			return t->value[0];
+		if (addr > t->hi)
+			return t->value[n - 1];
+		k = (addr - t->lo) >> t->shift;
+		base = t->first[k];
+		n = index_count(t->first, t->nslots, t->n, k);
+	}
 	while (n > 1) {
 		u32 half = n >> 1;
 
@@ -284,10 +451,19 @@ u32 pmtufix_lpm6_lookup(const struct pmtufix_lpm6 *t,
 {
 	const struct pmtufix_u128 *start = t->start;
 	u64 hi = addr->hi, lo = addr->lo;
-	u32 base = 0, n = t->n;
+	u32 base = 0, n = t->n, k;
 
 	if (!n)
 		return PMTUFIX_LPM_NONE;
+	if (t->first) {
+		if (u128_lt(addr, &t->lo))
+			return t->value[0];
+		if (u128_lt(&t->hi, addr))
+			return t->value[n - 1];
+		k = (u32)u128_shr64(addr, t->shift) & (t->nslots - 1);
+		base = t->first[k];
+		n = index_count(t->first, t->nslots, t->n, k);
+	}
 	while (n > 1) {
 		u32 half = n >> 1;
 		const struct pmtufix_u128 *s = &start[base + half];
@@ -297,11 +473,6 @@ u32 pmtufix_lpm6_lookup(const struct pmtufix_lpm6 *t,
 		n -= half;
 	}
 	return t->value[base];
-}
-
-u32 pmtufix_addr4_from_bytes(const u8 *p)
-{
-	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
 }
 
 struct pmtufix_u128 pmtufix_addr6_from_bytes(const u8 *p)

@@ -327,14 +327,15 @@ static void bench4(u32 n)
 {
 	struct pmtufix_pfx4 *p = xcalloc(n, sizeof(*p));
 	size_t cap = pmtufix_lpm_max_ranges(n);
-	struct pmtufix_lpm4 t = {
+	struct pmtufix_lpm4 plain, t = {
 		.start = xcalloc(cap, sizeof(u32)),
 		.value = xcalloc(cap, sizeof(u32)),
 	};
 	u32 *q = xcalloc(QUERIES, sizeof(*q));
-	struct timing lt, ht;
+	u32 *idx = xcalloc(pmtufix_lpm_index_max_slots(n), sizeof(u32));
+	struct timing lt, pt, ht;
 	struct hash4 h;
-	double t0, build = 1e9, hbuild, sort;
+	double t0, build = 1e9, ibuild, hbuild, sort;
 	unsigned int l, r, hist[33] = { 0 };
 	u32 i, bad;
 
@@ -364,12 +365,18 @@ static void bench4(u32 n)
 		if (now() - t0 < build)
 			build = now() - t0;
 	}
+	plain = t;
+	t0 = now();
+	pmtufix_lpm4_index(&t, idx);
+	ibuild = now() - t0;
 	t0 = now();
 	hash4_build(&h, p, n);
 	hbuild = now() - t0;
 
 	printf("  build          %8.1f ms  (%.1f ns/prefix; sorting first: %.1f ms)\n",
 	       build * 1e3, build * 1e9 / n, sort * 1e3);
+	printf("  index          %8.1f ms  (%u slots, %.1f KiB)\n", ibuild * 1e3,
+	       t.nslots, t.nslots * 4.0 / 1024);
 	printf("  ranges         %8u     (%.2f per prefix, bound %zu)\n", t.n,
 	       (double)t.n / n, cap);
 	printf("  memory         %8.1f MB  (%.1f bytes/prefix used, %.1f allocated for the bound)\n",
@@ -384,13 +391,17 @@ static void bench4(u32 n)
 		for (i = 0; i < QUERIES; i++)
 			bad += pmtufix_lpm4_lookup(&t, q[i]) !=
 			       hash4_lookup(&h, q[i]);
+		time4(&pt, LPM, &plain, &h, p, n, q, QUERIES);
 		time4(&lt, LPM, &t, &h, p, n, q, QUERIES);
 		time4(&ht, HASH, &t, &h, p, n, q, QUERIES);
 		printf("  lookup, %s addresses (%.1f%% match; %u disagree):\n",
 		       l ? "matching" : "random", 100.0 * lt.hits / QUERIES, bad);
-		report_lookup("ranges", &lt, QUERIES);
+		report_lookup("ranges", &pt, QUERIES);
+		report_lookup("ranges, indexed", &lt, QUERIES);
 		report_lookup("per-length hash", &ht, QUERIES);
-		printf("    %-24s %7.2fx\n", "ranges vs hash",
+		printf("    %-24s %7.2fx\n", "indexed vs ranges",
+		       pt.sec / lt.sec);
+		printf("    %-24s %7.2fx\n", "indexed vs hash",
 		       ht.sec / lt.sec);
 	}
 
@@ -404,6 +415,7 @@ static void bench4(u32 n)
 			s[i] = p[rnd() % n];
 		m = sort_unique4(s, m);
 		pmtufix_lpm4_build(&t, s, m);
+		pmtufix_lpm4_index(&t, idx);
 		queries4(q, nq, s, m, true);
 		bad = 0;
 		for (i = 0; i < nq; i++)
@@ -412,9 +424,9 @@ static void bench4(u32 n)
 		time4(&nt, NAIVE, NULL, NULL, s, m, q, nq);
 		printf("  %u prefixes, matching addresses (%u disagree):\n", m,
 		       bad);
-		report_lookup("ranges", &lt, nq);
+		report_lookup("ranges, indexed", &lt, nq);
 		report_lookup("naive scan", &nt, nq);
-		printf("    %-24s %7.1fx\n", "ranges vs naive",
+		printf("    %-24s %7.1fx\n", "indexed vs naive",
 		       nt.sec / lt.sec);
 		free(s);
 	}
@@ -422,6 +434,7 @@ static void bench4(u32 n)
 	free(q);
 	free(t.start);
 	free(t.value);
+	free(idx);
 	free(p);
 }
 
@@ -577,15 +590,16 @@ static void bench6(u32 n)
 {
 	struct pmtufix_pfx6 *p = xcalloc(n, sizeof(*p));
 	size_t cap = pmtufix_lpm_max_ranges(n);
-	struct pmtufix_lpm6 t = {
+	struct pmtufix_lpm6 plain, t = {
 		.start = xcalloc(cap, sizeof(struct pmtufix_u128)),
 		.value = xcalloc(cap, sizeof(u32)),
 	};
 	struct pmtufix_u128 *q = xcalloc(QUERIES, sizeof(*q));
 	size_t rsize = sizeof(struct pmtufix_u128) + sizeof(u32);
-	struct timing lt, ht;
+	u32 *idx = xcalloc(pmtufix_lpm_index_max_slots(n), sizeof(u32));
+	struct timing lt, pt, ht;
 	struct hash6 *h = xcalloc(1, sizeof(*h));
-	double t0, build = 1e9, hbuild, sort;
+	double t0, build = 1e9, ibuild, hbuild, sort;
 	unsigned int l, r, mid = 0;
 	u32 i, bad;
 
@@ -610,12 +624,18 @@ static void bench6(u32 n)
 		if (now() - t0 < build)
 			build = now() - t0;
 	}
+	plain = t;
+	t0 = now();
+	pmtufix_lpm6_index(&t, idx);
+	ibuild = now() - t0;
 	t0 = now();
 	hash6_build(h, p, n);
 	hbuild = now() - t0;
 
 	printf("  build          %8.1f ms  (%.1f ns/prefix; sorting first: %.1f ms)\n",
 	       build * 1e3, build * 1e9 / n, sort * 1e3);
+	printf("  index          %8.1f ms  (%u slots, %.1f KiB)\n", ibuild * 1e3,
+	       t.nslots, t.nslots * 4.0 / 1024);
 	printf("  ranges         %8u     (%.2f per prefix, bound %zu)\n", t.n,
 	       (double)t.n / n, cap);
 	printf("  memory         %8.1f MB  (%.1f bytes/prefix used, %.1f allocated for the bound)\n",
@@ -631,14 +651,18 @@ static void bench6(u32 n)
 		for (i = 0; i < QUERIES; i++)
 			bad += pmtufix_lpm6_lookup(&t, &q[i]) !=
 			       hash6_lookup(h, &q[i]);
+		time6(&pt, LPM, &plain, h, p, n, q, QUERIES);
 		time6(&lt, LPM, &t, h, p, n, q, QUERIES);
 		time6(&ht, HASH, &t, h, p, n, q, QUERIES);
 		printf("  lookup, %s addresses (%.1f%% match; %u disagree):\n",
 		       l ? "matching" : "random 2000::/3",
 		       100.0 * lt.hits / QUERIES, bad);
-		report_lookup("ranges", &lt, QUERIES);
+		report_lookup("ranges", &pt, QUERIES);
+		report_lookup("ranges, indexed", &lt, QUERIES);
 		report_lookup("per-length hash", &ht, QUERIES);
-		printf("    %-24s %7.2fx\n", "ranges vs hash",
+		printf("    %-24s %7.2fx\n", "indexed vs ranges",
+		       pt.sec / lt.sec);
+		printf("    %-24s %7.2fx\n", "indexed vs hash",
 		       ht.sec / lt.sec);
 	}
 
@@ -651,6 +675,7 @@ static void bench6(u32 n)
 			s[i] = p[rnd() % n];
 		m = sort_unique6(s, m);
 		pmtufix_lpm6_build(&t, s, m);
+		pmtufix_lpm6_index(&t, idx);
 		queries6(q, nq, s, m, true);
 		bad = 0;
 		for (i = 0; i < nq; i++)
@@ -660,9 +685,9 @@ static void bench6(u32 n)
 		time6(&nt, NAIVE, NULL, NULL, s, m, q, nq);
 		printf("  %u prefixes, matching addresses (%u disagree):\n", m,
 		       bad);
-		report_lookup("ranges", &lt, nq);
+		report_lookup("ranges, indexed", &lt, nq);
 		report_lookup("naive scan", &nt, nq);
-		printf("    %-24s %7.1fx\n", "ranges vs naive",
+		printf("    %-24s %7.1fx\n", "indexed vs naive",
 		       nt.sec / lt.sec);
 		free(s);
 	}
@@ -671,6 +696,7 @@ static void bench6(u32 n)
 	free(q);
 	free(t.start);
 	free(t.value);
+	free(idx);
 	free(p);
 }
 

@@ -286,10 +286,13 @@ static void check_table4(const char *name, const struct pmtufix_pfx4 *pfx,
 		.start = malloc(cap * sizeof(u32)),
 		.value = malloc(cap * sizeof(u32)),
 	};
+	size_t slots = pmtufix_lpm_index_max_slots(n);
+	u32 *idx = malloc(slots * sizeof(u32));
 	struct result r = { 0 };
 	u32 i, bad_order = 0, bad_value = 0, same_value = 0;
+	unsigned int pass;
 
-	if (!t.start || !t.value)
+	if (!t.start || !t.value || !idx)
 		abort();
 	coverage4(pfx, n);
 	for (i = 1; i < n; i++)
@@ -316,28 +319,46 @@ static void check_table4(const char *name, const struct pmtufix_pfx4 *pfx,
 	CHECK(!bad_value, "%s n %u: %u values out of range", name, n,
 	      bad_value);
 
-	for (i = 0; i < n; i++) {
-		u32 first = pfx[i].addr, last = last4(first, pfx[i].plen);
+	/* The same queries with the index, and at each slot's edges. */
+	for (pass = 0; pass < 2; pass++) {
+		if (pass) {
+			pmtufix_lpm4_index(&t, idx);
+			CHECK(t.nslots <= slots && (t.n < 3 || t.first),
+			      "%s n %u: %u slots of %zu", name, n, t.nslots,
+			      slots);
+			for (i = 0; t.first && i < t.nslots; i++) {
+				u32 at = t.lo + (i << t.shift);
 
-		query4(&r, &t, pfx, n, first - 1);
-		query4(&r, &t, pfx, n, first);
-		query4(&r, &t, pfx, n, last);
-		query4(&r, &t, pfx, n, last + 1);
-		query4(&r, &t, pfx, n, first | ((u32)unit_rand() &
-						 (last ^ first)));
+				query4(&r, &t, pfx, n, at - 1);
+				query4(&r, &t, pfx, n, at);
+			}
+			if (t.first)
+				query4(&r, &t, pfx, n, t.hi + 1);
+		}
+		for (i = 0; i < n; i++) {
+			u32 first = pfx[i].addr, last = last4(first, pfx[i].plen);
+
+			query4(&r, &t, pfx, n, first - 1);
+			query4(&r, &t, pfx, n, first);
+			query4(&r, &t, pfx, n, last);
+			query4(&r, &t, pfx, n, last + 1);
+			query4(&r, &t, pfx, n, first | ((u32)unit_rand() &
+							 (last ^ first)));
+		}
+		for (i = 0; i < t.n; i++) {
+			query4(&r, &t, pfx, n, t.start[i] - 1);
+			query4(&r, &t, pfx, n, t.start[i]);
+		}
+		for (i = 0; i < 64; i++)
+			query4(&r, &t, pfx, n, rand_addr4());
 	}
-	for (i = 0; i < t.n; i++) {
-		query4(&r, &t, pfx, n, t.start[i] - 1);
-		query4(&r, &t, pfx, n, t.start[i]);
-	}
-	for (i = 0; i < 64; i++)
-		query4(&r, &t, pfx, n, rand_addr4());
 	CHECK(!r.wrong,
 	      "%s n %u: %lu of %lu lookups wrong, first %08x: got %u want %u",
 	      name, n, r.wrong, r.queries, r.addr, r.got, r.want);
 out:
 	free(t.start);
 	free(t.value);
+	free(idx);
 }
 
 static struct pmtufix_pfx4 tab4[RAW_MAX];
@@ -776,11 +797,14 @@ static void check_table6(const char *name, const struct raw6 *raw, u32 n)
 		.start = malloc(cap * sizeof(struct pmtufix_u128)),
 		.value = malloc(cap * sizeof(u32)),
 	};
+	size_t slots = pmtufix_lpm_index_max_slots(n);
+	u32 *idx = malloc(slots * sizeof(u32));
 	struct result r = { 0 };
 	u32 i, bad_order = 0, bad_value = 0, same_value = 0;
+	unsigned int pass;
 	u8 a[16];
 
-	if (!t.start || !t.value || n > RAW_MAX)
+	if (!t.start || !t.value || !idx || n > RAW_MAX)
 		abort();
 	coverage6(raw, n);
 	for (i = 0; i < n; i++) {
@@ -817,32 +841,58 @@ static void check_table6(const char *name, const struct raw6 *raw, u32 n)
 	CHECK(!bad_value, "%s n %u: %u values out of range", name, n,
 	      bad_value);
 
-	for (i = 0; i < n; i++) {
-		unsigned int k;
+	for (pass = 0; pass < 2; pass++) {
+		if (pass) {
+			pmtufix_lpm6_index(&t, idx);
+			CHECK(t.nslots <= slots && (t.n < 3 || t.first),
+			      "%s n %u: %u slots of %zu", name, n, t.nslots,
+			      slots);
+			for (i = 0; t.first && i < t.nslots; i++) {
+				unsigned int k, bits = 0;
 
-		memcpy(a, raw[i].a, 16);
-		query6(&r, &t, raw, n, a);
-		step6(a, -1);
-		query6(&r, &t, raw, n, a);
-		memcpy(a, raw[i].a, 16);
-		fill6(a, raw[i].plen, 1);
-		query6(&r, &t, raw, n, a);
-		step6(a, 1);
-		query6(&r, &t, raw, n, a);
-		memcpy(a, raw[i].a, 16);
-		for (k = raw[i].plen; k < 128; k++)
-			set_bit6(a, k, unit_rand() & 1);
-		query6(&r, &t, raw, n, a);
-	}
-	for (i = 0; i < t.n; i++) {
-		pmtufix_addr6_to_bytes(&t.start[i], a);
-		query6(&r, &t, raw, n, a);
-		step6(a, -1);
-		query6(&r, &t, raw, n, a);
-	}
-	for (i = 0; i < 64; i++) {
-		rand_addr6(a);
-		query6(&r, &t, raw, n, a);
+				while ((1U << bits) < t.nslots)
+					bits++;
+				pmtufix_addr6_to_bytes(&t.lo, a);
+				for (k = 0; k < bits; k++)
+					set_bit6(a, 127 - t.shift - k,
+						 (i >> k) & 1);
+				query6(&r, &t, raw, n, a);
+				step6(a, -1);
+				query6(&r, &t, raw, n, a);
+			}
+			if (t.first) {
+				pmtufix_addr6_to_bytes(&t.hi, a);
+				step6(a, 1);
+				query6(&r, &t, raw, n, a);
+			}
+		}
+		for (i = 0; i < n; i++) {
+			unsigned int k;
+
+			memcpy(a, raw[i].a, 16);
+			query6(&r, &t, raw, n, a);
+			step6(a, -1);
+			query6(&r, &t, raw, n, a);
+			memcpy(a, raw[i].a, 16);
+			fill6(a, raw[i].plen, 1);
+			query6(&r, &t, raw, n, a);
+			step6(a, 1);
+			query6(&r, &t, raw, n, a);
+			memcpy(a, raw[i].a, 16);
+			for (k = raw[i].plen; k < 128; k++)
+				set_bit6(a, k, unit_rand() & 1);
+			query6(&r, &t, raw, n, a);
+		}
+		for (i = 0; i < t.n; i++) {
+			pmtufix_addr6_to_bytes(&t.start[i], a);
+			query6(&r, &t, raw, n, a);
+			step6(a, -1);
+			query6(&r, &t, raw, n, a);
+		}
+		for (i = 0; i < 64; i++) {
+			rand_addr6(a);
+			query6(&r, &t, raw, n, a);
+		}
 	}
 	CHECK(!r.wrong,
 	      "%s n %u: %lu of %lu lookups wrong, first %s: got %u want %u",
@@ -850,6 +900,7 @@ static void check_table6(const char *name, const struct raw6 *raw, u32 n)
 out:
 	free(t.start);
 	free(t.value);
+	free(idx);
 }
 
 static struct raw6 tab6[RAW_MAX];
