@@ -7,7 +7,7 @@
  * A process in the namespace to measure writes a request to
  * /sys/module/pmtufix_bench/parameters/run:
  *
- *   FAMILY KIND SRC DST COUNT STRIDE IN OUT PACKETS
+ *   FAMILY KIND SRC DST COUNT STRIDE IN OUT PACKETS [CPUS [LATENCY]]
  *
  *   FAMILY	4 or 6
  *   KIND	syn (a Linux SYN: MSS 1460, SACK, timestamps, window scale),
@@ -17,13 +17,17 @@
  *		of COUNT prefixes (/24 or /48) from DST on, STRIDE prefixes
  *		apart, at a random host address within it
  *   IN, OUT	the devices the packet comes in on and leaves by
- *   PACKETS	how many
+ *   PACKETS	how many, on each CPU
+ *   CPUS	1 (the default): in the writer; more: at once on CPUs 0 to
+ *		CPUS - 1, a thread bound to each with a packet of its own
+ *   LATENCY	1: time each pass on its own as well, for the worst
  *
  * and reads the answer from .../result:
  *
- *   PACKETS HOOK_NS LOOP_NS ACCEPTED LOWERED
+ *   PACKETS HOOK_NS LOOP_NS ACCEPTED LOWERED WORST_NS
  *
- * LOWERED counts the SYNs that left the hook with a smaller MSS.
+ * summed over the CPUs.  LOWERED counts the SYNs that left the hook with a
+ * smaller MSS; WORST_NS is the longest pass with LATENCY, 0 without.
  * The packet is one skb, prepared once with a route to DST attached as
  * forwarding would; before each pass through the hook its headers are
  * written back from a template and the destination is changed, with both
@@ -36,6 +40,7 @@
 #include <linux/inet.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
@@ -50,7 +55,7 @@
 #define BENCH_HDR	(sizeof(struct ipv6hdr) + 60)
 
 struct bench_req {
-	unsigned int family, count, stride, packets;
+	unsigned int family, count, stride, packets, cpus, latency;
 	char kind[8], in[IFNAMSIZ], out[IFNAMSIZ];
 	union {
 		__be32 a4;
@@ -65,9 +70,13 @@ struct bench_run {
 	struct sk_buff *skb;
 	unsigned int hlen;		/* network + TCP header */
 	unsigned int mss_off;		/* of a SYN's MSS value, or 0 */
-	unsigned int lowered;
 	u8 tmpl[BENCH_HDR];
 	u64 rnd;
+	/* What the run measured. */
+	u64 hook_ns, loop_ns, worst_ns;
+	unsigned int done, lowered;
+	int err;
+	struct completion finished;	/* of a run in a thread */
 };
 
 static DEFINE_MUTEX(bench_lock);
@@ -85,9 +94,11 @@ static int bench_parse(struct bench_req *r, const char *val)
 {
 	char src[48], dst[48];
 
-	if (sscanf(val, "%u %7s %47s %47s %u %u %15s %15s %u", &r->family,
-		   r->kind, src, dst, &r->count, &r->stride, r->in, r->out,
-		   &r->packets) != 9)
+	r->cpus = 1;
+	if (sscanf(val, "%u %7s %47s %47s %u %u %15s %15s %u %u %u",
+		   &r->family, r->kind, src, dst, &r->count, &r->stride, r->in,
+		   r->out, &r->packets, &r->cpus, &r->latency) < 9 ||
+	    !r->cpus || r->cpus > num_online_cpus())
 		return -EINVAL;
 	if (r->family == 4)
 		return in4_pton(src, -1, (u8 *)&r->src.a4, -1, NULL) &&
@@ -287,7 +298,14 @@ static s64 bench_chunk(struct bench_run *b, unsigned int n, bool hook)
 		bench_rewrite(b);
 		if (!hook)
 			continue;
-		ret = bench_hook(b);
+		if (b->r.latency) {
+			u64 p0 = ktime_get_ns();
+
+			ret = bench_hook(b);
+			b->worst_ns = max(b->worst_ns, ktime_get_ns() - p0);
+		} else {
+			ret = bench_hook(b);
+		}
 		if (ret == 1 && b->mss_off &&
 		    bench_be16(b->skb->data + b->mss_off) <
 		    bench_be16(b->tmpl + b->mss_off))
@@ -304,45 +322,103 @@ static s64 bench_chunk(struct bench_run *b, unsigned int n, bool hook)
 	return t1 - t0;
 }
 
-static int bench_run_set(const char *val, const struct kernel_param *kp)
+/* One run, in alternating chunks: see the top of the file. */
+static void bench_loop(struct bench_run *b)
 {
-	struct bench_run *b;
-	u64 hook_ns = 0, loop_ns = 0;
-	unsigned int done = 0, n;
+	unsigned int n;
 	s64 t;
-	int ret;
 
-	b = kzalloc(sizeof(*b), GFP_KERNEL);
-	if (!b)
-		return -ENOMEM;
-	ret = bench_parse(&b->r, val);
-	if (ret)
-		goto out;
-	b->net = current->nsproxy->net_ns;
-	b->rnd = 0x9e3779b97f4a7c15ULL;
-
-	mutex_lock(&bench_lock);
-	ret = bench_prepare(b);
-	while (!ret && done < b->r.packets) {
-		n = min(b->r.packets - done, BENCH_CHUNK);
-		loop_ns += bench_chunk(b, n, false);
+	b->err = bench_prepare(b);
+	while (!b->err && b->done < b->r.packets) {
+		n = min(b->r.packets - b->done, BENCH_CHUNK);
+		b->loop_ns += bench_chunk(b, n, false);
 		t = bench_chunk(b, n, true);
 		if (t < 0)
 			break;
-		hook_ns += t;
-		done += n;
+		b->hook_ns += t;
+		b->done += n;
 		cond_resched();
 	}
-	if (!ret)
-		snprintf(bench_result, sizeof(bench_result),
-			 "%u %llu %llu %u %u\n", b->r.packets, hook_ns, loop_ns,
-			 done, b->lowered);
-	mutex_unlock(&bench_lock);
-out:
+}
+
+static int bench_thread(void *arg)
+{
+	struct bench_run *b = arg;
+
+	bench_loop(b);
+	kthread_complete_and_exit(&b->finished, 0);
+}
+
+static void bench_free(struct bench_run *b)
+{
 	kfree_skb(b->skb);
 	dev_put(b->in);
 	dev_put(b->out);
 	kfree(b);
+}
+
+static int bench_run_set(const char *val, const struct kernel_param *kp)
+{
+	u64 hook_ns = 0, loop_ns = 0, worst_ns = 0;
+	unsigned int cpu, done = 0, lowered = 0;
+	struct task_struct *task;
+	struct bench_req r = {};
+	struct bench_run **run;
+	int ret;
+
+	ret = bench_parse(&r, val);
+	if (ret)
+		return ret;
+	run = kcalloc(r.cpus, sizeof(*run), GFP_KERNEL);
+	if (!run)
+		return -ENOMEM;
+
+	mutex_lock(&bench_lock);
+	for (cpu = 0; cpu < r.cpus; cpu++) {
+		run[cpu] = kzalloc(sizeof(*run[cpu]), GFP_KERNEL);
+		if (!run[cpu]) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		run[cpu]->r = r;
+		run[cpu]->net = current->nsproxy->net_ns;
+		run[cpu]->rnd = 0x9e3779b97f4a7c15ULL * (cpu + 1);
+		init_completion(&run[cpu]->finished);
+	}
+	if (r.cpus == 1) {
+		bench_loop(run[0]);
+	} else {
+		for (cpu = 0; cpu < r.cpus; cpu++) {
+			task = kthread_create_on_cpu(bench_thread, run[cpu], cpu,
+						     "pmtufix_bench/%u");
+			if (IS_ERR(task)) {
+				run[cpu]->err = PTR_ERR(task);
+				complete(&run[cpu]->finished);
+			} else {
+				wake_up_process(task);
+			}
+		}
+		for (cpu = 0; cpu < r.cpus; cpu++)
+			wait_for_completion(&run[cpu]->finished);
+	}
+	for (cpu = 0; cpu < r.cpus; cpu++) {
+		ret = ret ?: run[cpu]->err;
+		hook_ns += run[cpu]->hook_ns;
+		loop_ns += run[cpu]->loop_ns;
+		done += run[cpu]->done;
+		lowered += run[cpu]->lowered;
+		worst_ns = max(worst_ns, run[cpu]->worst_ns);
+	}
+	if (!ret)
+		snprintf(bench_result, sizeof(bench_result),
+			 "%u %llu %llu %u %u %llu\n", r.packets * r.cpus,
+			 hook_ns, loop_ns, done, lowered, worst_ns);
+out:
+	mutex_unlock(&bench_lock);
+	for (cpu = 0; cpu < r.cpus; cpu++)
+		if (run[cpu])
+			bench_free(run[cpu]);
+	kfree(run);
 	return ret;
 }
 
@@ -365,10 +441,11 @@ static const struct kernel_param_ops bench_result_ops = {
 };
 
 module_param_cb(run, &bench_run_ops, NULL, 0200);
-MODULE_PARM_DESC(run, "FAMILY KIND SRC DST COUNT STRIDE IN OUT PACKETS");
+MODULE_PARM_DESC(run,
+		 "FAMILY KIND SRC DST COUNT STRIDE IN OUT PACKETS [CPUS [LATENCY]]");
 module_param_cb(result, &bench_result_ops, NULL, 0444);
 MODULE_PARM_DESC(result,
-		 "PACKETS HOOK_NS LOOP_NS ACCEPTED LOWERED of the last run");
+		 "PACKETS HOOK_NS LOOP_NS ACCEPTED LOWERED WORST_NS of the last run");
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Cost of the FORWARD hook on prepared packets (benchmarks)");

@@ -45,3 +45,43 @@ memcg_kib() {
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'
 }
+
+RUN=/sys/module/pmtufix_bench/parameters/run
+RESULT=/sys/module/pmtufix_bench/parameters/result
+
+bench_module() {
+	modprobe pmtufix_bench && return 0
+	echo "pmtufix_bench.ko is not there (tests/vm/run.sh -m bench)"
+	return "$ksft_skip"
+}
+
+declare -A NS COUNT
+
+# ruleset LABEL: a namespace for it, with the devices and routes a
+# forwarded packet from 10.0.0.1 / 2001:db8:1::1 to 16.0.0.0/4 / 3000::/20
+# would find.
+ruleset() {
+	local var=ns_${1//-/_}
+
+	setup_ns "$var" || return 1
+	NS[$1]=${!var}
+	ip -n "${NS[$1]}" -batch - <<-EOF
+	link add in0 type dummy
+	link add out0 type dummy
+	link set in0 up
+	link set out0 up
+	route add 10.0.0.0/8 dev in0
+	route add 16.0.0.0/4 dev out0 mtu 1400
+	route add 2001:db8:1::/64 dev in0
+	route add 3000::/20 dev out0 mtu 1400
+	EOF
+}
+
+# xt LABEL FAMILY RULE...: an iptables-legacy rule in LABEL's namespace.
+xt() {
+	local label=$1 cmd=iptables-legacy
+
+	[ "$2" = 6 ] && cmd=ip6tables-legacy
+	shift 2
+	ip netns exec "${NS[$label]}" "$cmd" -t mangle "$@"
+}

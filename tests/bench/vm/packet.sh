@@ -29,39 +29,6 @@ source "$(dirname "$0")/lib.bash"
 
 PACKETS=${BENCH_PACKETS:-100000}
 ROUNDS=${BENCH_ROUNDS:-3}
-RUN=/sys/module/pmtufix_bench/parameters/run
-RESULT=/sys/module/pmtufix_bench/parameters/result
-
-declare -A NS COUNT
-
-# ruleset LABEL: a namespace for it, with the devices and routes a
-# forwarded packet from 10.0.0.1 / 2001:db8:1::1 to 16.0.0.0/4 / 3000::/20
-# would find.
-ruleset() {
-	local var=ns_${1//-/_}
-
-	setup_ns "$var" || return 1
-	NS[$1]=${!var}
-	ip -n "${NS[$1]}" -batch - <<-EOF
-	link add in0 type dummy
-	link add out0 type dummy
-	link set in0 up
-	link set out0 up
-	route add 10.0.0.0/8 dev in0
-	route add 16.0.0.0/4 dev out0 mtu 1400
-	route add 2001:db8:1::/64 dev in0
-	route add 3000::/20 dev out0 mtu 1400
-	EOF
-}
-
-# xt LABEL FAMILY RULE...: an iptables-legacy rule in LABEL's namespace.
-xt() {
-	local label=$1 cmd=iptables-legacy
-
-	[ "$2" = 6 ] && cmd=ip6tables-legacy
-	shift 2
-	ip netns exec "${NS[$label]}" "$cmd" -t mangle "$@"
-}
 
 nft_rule() {
 	local label=$1 fam=$2
@@ -87,7 +54,7 @@ pass() {
 	ip netns exec "${NS[$label]}" sh -c \
 		"echo '$fam $kind $src $dst $count $stride in0 out0 $n' >$RUN" ||
 		return 1
-	read -r _ hook loop acc lowered <"$RESULT"
+	read -r _ hook loop acc lowered _ <"$RESULT"
 	[ "$acc" = "$n" ] || {
 		err "$label: IPv$fam $kind: the hook accepted $acc of $n packets"
 		return 1
@@ -149,10 +116,7 @@ test_packet_cost() {
 	local big=$BENCH_N4 big6=$BENCH_N6 l f
 	local syn4=() syn6=()
 
-	modprobe pmtufix_bench || {
-		echo "pmtufix_bench.ko is not there (tests/vm/run.sh -m bench)"
-		return $ksft_skip
-	}
+	bench_module || return
 	COUNT[big/4]=$big
 	COUNT[big/6]=$big6
 	for l in none xt-empty tcpmss-set tcpmss-pmtu pmtufix-1 pmtufix-1k \
