@@ -104,6 +104,17 @@ check_refused() {
 # ms: the time in milliseconds, for what a scenario measures.
 ms() { date +%s%3N; }
 
+# build NAME: tests/lib/NAME.c into $TMP/NAME.
+build() {
+	cc -O2 -Wall -I"$PMTUFIX_TOP/include/uapi" -o "$TMP/$1" \
+		"$PMTUFIX_TOP/tests/lib/$1.c"
+}
+
+# neigh_known NS ADDR: NS knows the link-layer address of ADDR.
+neigh_known() {
+	ip -n "$1" neigh show "$2" | grep -q lladdr
+}
+
 # busywait TIMEOUT_MS CMD...: poll CMD until it succeeds or time runs out.
 busywait() {
 	local timeout_ms=$1 start now

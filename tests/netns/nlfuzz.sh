@@ -37,17 +37,6 @@ NLFUZZ_UNPRIV=${NLFUZZ_UNPRIV:-20000}
 MODEL_MIN_OPS=300
 USERNS_MAX_TABLES=16
 
-# neigh_known NS ADDR: NS knows the link-layer address of ADDR.
-neigh_known() {
-	ip -n "$1" neigh show "$2" | grep -q lladdr
-}
-
-# build NAME: tests/lib/NAME.c into $TMP/NAME.
-build() {
-	cc -O2 -Wall -I"$PMTUFIX_TOP/include/uapi" -o "$TMP/$1" \
-		"$PMTUFIX_TOP/tests/lib/$1.c"
-}
-
 # syn_loop NS: SYN floods from the client, 2000 at a time, until the stop
 # file exists; one JSON line each in $TMP/syn.
 syn_loop() {

@@ -42,16 +42,6 @@ TABLE_CHANGES=${STRESS_TABLE_CHANGES:-40}
 NAMESPACES=${STRESS_NAMESPACES:-12}
 CHUNK=3000
 
-build() {
-	cc -O2 -Wall -I"$PMTUFIX_TOP/include/uapi" -o "$TMP/$1" \
-		"$PMTUFIX_TOP/tests/lib/$1.c"
-}
-
-# neigh_known NS ADDR: NS knows the link-layer address of ADDR.
-neigh_known() {
-	ip -n "$1" neigh show "$2" | grep -q lladdr
-}
-
 refcnt() {
 	cat /sys/module/xt_PMTUFIX/refcnt
 }
