@@ -19,15 +19,18 @@
  *   IN, OUT	the devices the packet comes in on and leaves by
  *   PACKETS	how many, on each CPU
  *   CPUS	1 (the default): in the writer; more: at once on CPUs 0 to
- *		CPUS - 1, a thread bound to each with a packet of its own
+ *		CPUS - 1, a thread bound to each with a packet of its own,
+ *		until PACKETS each or until a signal interrupts the writer
  *   LATENCY	1: time each pass on its own as well, for the worst
  *
  * and reads the answer from .../result:
  *
  *   PACKETS HOOK_NS LOOP_NS ACCEPTED LOWERED WORST_NS
  *
- * summed over the CPUs.  LOWERED counts the SYNs that left the hook with a
- * smaller MSS; WORST_NS is the longest pass with LATENCY, 0 without.
+ * summed over the CPUs: PACKETS is those that went into the hook, fewer
+ * than asked for after a signal.  LOWERED counts the SYNs that left the
+ * hook with a smaller MSS; WORST_NS is the longest pass with LATENCY, 0
+ * without.  A run that fails leaves "none".
  * The packet is one skb, prepared once with a route to DST attached as
  * forwarding would; before each pass through the hook its headers are
  * written back from a template and the destination is changed, with both
@@ -74,8 +77,9 @@ struct bench_run {
 	u64 rnd;
 	/* What the run measured. */
 	u64 hook_ns, loop_ns, worst_ns;
-	unsigned int done, lowered;
+	unsigned int attempted, done, lowered;
 	int err;
+	bool stop;			/* asked to end early */
 	struct completion finished;	/* of a run in a thread */
 };
 
@@ -329,8 +333,9 @@ static void bench_loop(struct bench_run *b)
 	s64 t;
 
 	b->err = bench_prepare(b);
-	while (!b->err && b->done < b->r.packets) {
+	while (!b->err && b->done < b->r.packets && !READ_ONCE(b->stop)) {
 		n = min(b->r.packets - b->done, BENCH_CHUNK);
+		b->attempted += n;
 		b->loop_ns += bench_chunk(b, n, false);
 		t = bench_chunk(b, n, true);
 		if (t < 0)
@@ -359,8 +364,8 @@ static void bench_free(struct bench_run *b)
 
 static int bench_run_set(const char *val, const struct kernel_param *kp)
 {
+	unsigned int cpu, i, attempted = 0, done = 0, lowered = 0;
 	u64 hook_ns = 0, loop_ns = 0, worst_ns = 0;
-	unsigned int cpu, done = 0, lowered = 0;
 	struct task_struct *task;
 	struct bench_req r = {};
 	struct bench_run **run;
@@ -374,6 +379,7 @@ static int bench_run_set(const char *val, const struct kernel_param *kp)
 		return -ENOMEM;
 
 	mutex_lock(&bench_lock);
+	strscpy(bench_result, "none\n", sizeof(bench_result));
 	for (cpu = 0; cpu < r.cpus; cpu++) {
 		run[cpu] = kzalloc(sizeof(*run[cpu]), GFP_KERNEL);
 		if (!run[cpu]) {
@@ -398,11 +404,18 @@ static int bench_run_set(const char *val, const struct kernel_param *kp)
 				wake_up_process(task);
 			}
 		}
+		/* A signal ends the runs early: the last of a flood. */
 		for (cpu = 0; cpu < r.cpus; cpu++)
+			if (wait_for_completion_interruptible(&run[cpu]->finished))
+				break;
+		for (i = cpu; i < r.cpus; i++)
+			WRITE_ONCE(run[i]->stop, true);
+		for (; cpu < r.cpus; cpu++)
 			wait_for_completion(&run[cpu]->finished);
 	}
 	for (cpu = 0; cpu < r.cpus; cpu++) {
 		ret = ret ?: run[cpu]->err;
+		attempted += run[cpu]->attempted;
 		hook_ns += run[cpu]->hook_ns;
 		loop_ns += run[cpu]->loop_ns;
 		done += run[cpu]->done;
@@ -411,8 +424,8 @@ static int bench_run_set(const char *val, const struct kernel_param *kp)
 	}
 	if (!ret)
 		snprintf(bench_result, sizeof(bench_result),
-			 "%u %llu %llu %u %u %llu\n", r.packets * r.cpus,
-			 hook_ns, loop_ns, done, lowered, worst_ns);
+			 "%u %llu %llu %u %u %llu\n", attempted, hook_ns,
+			 loop_ns, done, lowered, worst_ns);
 out:
 	mutex_unlock(&bench_lock);
 	for (cpu = 0; cpu < r.cpus; cpu++)

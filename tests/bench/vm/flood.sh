@@ -9,9 +9,10 @@
 #               TCPMSS --set-mss, which shares nothing, for what two CPUs
 #               give under this emulator at all
 #   swap        the BENCH_N4-entry table replaced while both CPUs flood
-#               it: the load's time, SYNs that left unclamped (must be 0)
-#               and the longest single pass through the hook, against the
-#               same flood with no load
+#               it, from 1 s before the load to 1 s after: the load's
+#               time, SYNs that left unclamped (must be 0) and the longest
+#               single pass through the hook, against the same flood with
+#               no load
 
 source "$(dirname "$0")/../../lib/lib.sh"
 source "$(dirname "$0")/lib.bash"
@@ -20,22 +21,34 @@ PACKETS=${BENCH_PACKETS:-100000}
 ROUNDS=${BENCH_ROUNDS:-3}
 
 # flood LABEL COUNT PACKETS CPUS LATENCY: IPv4 SYNs to the first COUNT
-# prefixes' spread; prints "NS_PER_SYN WORST_NS" after checking that every
-# SYN was accepted and lowered.
+# prefixes' spread; prints "NS_PER_SYN WORST_NS PACKETS" after checking
+# that every SYN was accepted and lowered.  With PACKETS "until", the flood
+# goes on until flood_stop.
 flood() {
 	local label=$1 count=$2 n=$3 cpus=$4 lat=$5 stride total
 	local hook loop acc lowered worst
 
 	stride=$(python3 "$BENCH_DIR/prefixes.py" stride 4 "$BENCH_N4")
-	ip netns exec "${NS[$label]}" sh -c "echo '4 syn 10.0.0.1 16.0.0.0 $count $stride in0 out0 $n $cpus $lat' >$RUN" ||
-		return 1
+	if [ "$n" = until ]; then
+		# The writer's pid, for flood_stop; the signal that ends the
+		# write ends the shell too.
+		ip netns exec "${NS[$label]}" sh -c "echo \$\$ >$TMP/flood.pid; echo '4 syn 10.0.0.1 16.0.0.0 $count $stride in0 out0 4000000000 $cpus $lat' >$RUN"
+	else
+		ip netns exec "${NS[$label]}" sh -c "echo '4 syn 10.0.0.1 16.0.0.0 $count $stride in0 out0 $n $cpus $lat' >$RUN" ||
+			return 1
+	fi
 	read -r total hook loop acc lowered worst <"$RESULT"
-	[ "$acc" = "$total" ] && [ "$lowered" = "$total" ] || {
-		err "$label: $cpus CPUs: $acc of $total SYNs accepted, $lowered lowered"
+	[ "$total" != none ] && [ "$acc" = "$total" ] &&
+		[ "$lowered" = "$total" ] || {
+		err "$label: $cpus CPUs: ${acc:-0} of $total SYNs accepted, ${lowered:-0} lowered"
 		return 1
 	}
 	awk -v h="$hook" -v l="$loop" -v n="$total" -v w="$worst" \
-		'BEGIN { printf "%.1f %d\n", (h - l) / n, w }'
+		'BEGIN { printf "%.1f %d %d\n", (h - l) / n, w, n }'
+}
+
+flood_stop() {
+	kill -TERM "$(cat "$TMP/flood.pid")"
 }
 
 # contention LABEL: "ONE1 ONE2 SPREAD1 SPREAD2", ns per SYN toward one
@@ -49,7 +62,7 @@ contention() {
 			read -r count cpus <<<"$case"
 			res=$(flood "$label" "$count" "$PACKETS" "$cpus" 0) ||
 				return 1
-			echo "$count/$cpus ${res% *}" >>"$TMP/c"
+			echo "$count/$cpus ${res%% *}" >>"$TMP/c"
 		done
 	done
 	for case in 1/1 1/2 "$BENCH_N4/1" "$BENCH_N4/2"; do
@@ -89,7 +102,7 @@ mss() {
 }
 
 test_swap() {
-	local t0 idle busy base swap per n pid before
+	local t0 idle busy base swap swap_worst worst n pid before
 
 	bench_module || return
 	ruleset swap || return 1
@@ -103,26 +116,23 @@ test_swap() {
 	xt swap 4 -A FORWARD -j PMTUFIX --table-name t --lookup dst || return 1
 
 	base=$(flood swap "$BENCH_N4" "$PACKETS" 2 1) || return 1
-	# SYNs enough to flood for three times the idle load and 1 s more.
-	per=${base% *}
-	n=$(awk -v ms="$idle" -v ns="$per" 'BEGIN { n = (ms + 1000) * 3e6 / ns; print (n < 100000 ? 100000 : int(n)) }')
-	flood swap "$BENCH_N4" "$n" 2 1 >"$TMP/swap" &
+	read -r _ worst _ <<<"$base"
+	rm -f "$TMP/flood.pid"
+	flood swap "$BENCH_N4" until 2 1 >"$TMP/swap" &
 	pid=$!
+	busywait 10000 test -s "$TMP/flood.pid" || return 1
 	sleep 1
 	t0=$(ms)
 	ip netns exec "${NS[swap]}" pmtufix table load t "$TMP/b" || return 1
 	busy=$(($(ms) - t0))
-	kill -0 "$pid" 2>/dev/null || {
-		err "the flood ended before the load did: more SYNs needed"
-		return 1
-	}
-	wait "$pid" || return 1
+	sleep 1
+	flood_stop && wait "$pid" || return 1
 	check_eq "$((before - 100))" "$(mss swap)" "MSS after the swap" ||
 		return 1
-	swap=$(cat "$TMP/swap")
+	read -r swap swap_worst n <"$TMP/swap"
 	info "load of $BENCH_N4 entries: idle $idle ms, under a 2-CPU SYN flood $busy ms"
-	info "flood of $((2 * n)) SYNs across the swap: every SYN clamped (0 lost), ${swap% *} ns per SYN"
-	info "longest pass through the hook: ${base#* } ns with no load ($((2 * PACKETS)) SYNs), ${swap#* } ns across the swap"
+	info "flood of $n SYNs from 1 s before the load to 1 s after: every SYN clamped (0 lost), $swap ns per SYN"
+	info "longest pass through the hook: $worst ns with no load ($((2 * PACKETS)) SYNs), $swap_worst ns across the swap"
 }
 
 run_test "SYN floods from two CPUs toward one entry and many" test_contention
