@@ -275,13 +275,17 @@ static unsigned int log2_floor(size_t n)
 	return l;
 }
 
+/* Index bits for @ranges ranges: about one slot a range, up to the most. */
+static unsigned int index_bits(size_t ranges)
+{
+	unsigned int bits = log2_floor(ranges);
+
+	return bits < PMTUFIX_LPM_INDEX_BITS ? bits : PMTUFIX_LPM_INDEX_BITS;
+}
+
 size_t pmtufix_lpm_index_max_slots(size_t n)
 {
-	unsigned int bits = log2_floor(pmtufix_lpm_max_ranges(n));
-
-	if (bits > PMTUFIX_LPM_INDEX_BITS)
-		bits = PMTUFIX_LPM_INDEX_BITS;
-	return (size_t)1 << bits;
+	return (size_t)1 << index_bits(pmtufix_lpm_max_ranges(n));
 }
 
 /* The low 64 bits of @a shifted right by @s (0..127). */
@@ -357,9 +361,7 @@ static unsigned int lpm_index(const struct lpm_view *v, u32 *first,
 	b = view_start(v, v->n - 1);
 	span.addr = a;
 	span.plen = u128_common(&a, &b);
-	bits = log2_floor(v->n);
-	if (bits > PMTUFIX_LPM_INDEX_BITS)
-		bits = PMTUFIX_LPM_INDEX_BITS;
+	bits = index_bits(v->n);
 	if (bits > 128U - span.plen)
 		bits = 128U - span.plen;
 	shift = 128U - span.plen - bits;
