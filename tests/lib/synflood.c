@@ -58,7 +58,7 @@ static uint16_t fold(uint32_t s)
 
 /* A SYN (or a data segment) in @pkt; its length. */
 static size_t build(uint8_t *pkt, struct in_addr src, struct in_addr dst,
-		    uint16_t sport, int syn, size_t payload)
+		    uint16_t sport, int syn, size_t payload, int df)
 {
 	struct iphdr *ip = (struct iphdr *)pkt;
 	struct tcphdr *th = (struct tcphdr *)(pkt + sizeof(*ip));
@@ -91,7 +91,7 @@ static size_t build(uint8_t *pkt, struct in_addr src, struct in_addr dst,
 		th->psh = 1;
 		th->ack_seq = htonl(1);
 		memset(opt, 'x', payload);
-		if (payload != PAYLOAD)
+		if (df)
 			ip->frag_off = htons(IP_DF);
 	}
 	s = sum16(&ip->saddr, 8, IPPROTO_TCP + tcplen);
@@ -151,7 +151,8 @@ int main(int argc, char **argv)
 				(uint32_t)(rnd & 0xff));
 		}
 		len = build(pkt, src, to.sin_addr,
-			    1024 + (sent_syn + sent_data) % 64000, syn, payload);
+			    1024 + (sent_syn + sent_data) % 64000, syn, payload,
+			    argc == 8);
 		if (sendto(fd, pkt, len, 0, (struct sockaddr *)&to,
 			   sizeof(to)) != (ssize_t)len) {
 			perror("sendto");

@@ -66,8 +66,7 @@ contention() {
 		done
 	done
 	for case in 1/1 1/2 "$BENCH_N4/1" "$BENCH_N4/2"; do
-		awk -v k="$case" '$1 == k { print $2 }' "$TMP/c" | sort -n |
-			awk '{ v[NR] = $1 } END { printf "%s ", v[int((NR + 1) / 2)] }'
+		printf '%s ' "$(median "$TMP/c" "$case")"
 	done
 }
 

@@ -86,8 +86,7 @@ run() {
 
 # pps RULESET KIND: the median of the rounds.
 pps() {
-	awk -v k="$1/$2" '$1 == k { print $2 }' "$TMP/pps" | sort -n |
-		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+	median "$TMP/pps" "$1/$2"
 }
 
 test_forward() {

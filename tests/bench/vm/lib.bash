@@ -41,6 +41,12 @@ memcg_kib() {
 	echo $(($(cat "/sys/fs/cgroup/$1/memory.current") / 1024))
 }
 
+# median FILE KEY: the median of KEY's values in FILE's "KEY VALUE" lines.
+median() {
+	awk -v k="$2" '$1 == k { print $2 }' "$1" | sort -n |
+		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
 # ratio A B: A / B with two decimals.
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'

@@ -88,9 +88,8 @@ measure() {
 		done
 	done
 	for label in "$@"; do
-		awk -v k="$label/$fam/$kind" '$1 == k { print $2 }' "$TMP/rounds" |
-			sort -n | awk -v k="$label/$fam/$kind" \
-			'{ v[NR] = $1 } END { printf "%s %.1f\n", k, v[int((NR + 1) / 2)] / 10 }' \
+		median "$TMP/rounds" "$label/$fam/$kind" |
+			awk -v k="$label/$fam/$kind" '{ printf "%s %.1f\n", k, $1 / 10 }' \
 			>>"$TMP/cost"
 	done
 }
