@@ -451,9 +451,9 @@ static int pmtufix_nl_put_layers(struct sk_buff *skb,
 
 /* The MSS an entry clamps to: its path's, but not below the floor. */
 static u32 pmtufix_entry_mss(const struct pmtufix_snapshot *d,
-			     unsigned int family, u32 profile)
+			     const struct pmtufix_view *v)
 {
-	return max_t(u32, d->fits[profile].mss, pmtufix_floor(d, family));
+	return max_t(u32, v->fit->mss, pmtufix_floor(d, v->e.family));
 }
 
 /* Attribute of each entry counter, in enum pmtufix_entry_counter order. */
@@ -478,46 +478,32 @@ static int pmtufix_nl_put_entry_stats(struct sk_buff *skb,
 	return 0;
 }
 
-/* Entry @i of @family of snapshot @d, as a nest of type @type. */
+/* Entry @v of snapshot @d, as a nest of type @type. */
 static int pmtufix_nl_put_entry(struct sk_buff *skb, int type,
 				const struct pmtufix_snapshot *d,
-				unsigned int family, u32 i)
+				const struct pmtufix_view *v)
 {
-	const struct pmtufix_entry_stats *st;
-	const struct pmtufix_profile *p;
+	const struct pmtufix_profile *p = v->profile;
+	bool v4 = v->e.family == PMTUFIX_IPV4;
 	struct nlattr *nest;
 	u8 addr[16];
-	u32 profile;
-	int alen;
 
-	if (family == PMTUFIX_IPV4) {
-		pmtufix_addr4_to_bytes(d->pfx4[i].addr, addr);
-		alen = 4;
-		profile = d->prof4[i];
-		st = &d->st4[i];
-	} else {
-		pmtufix_addr6_to_bytes(&d->pfx6[i].addr, addr);
-		alen = 16;
-		profile = d->prof6[i];
-		st = &d->st6[i];
-	}
-	p = &d->profiles[profile];
+	if (v4)
+		pmtufix_addr4_to_bytes((u32)v->e.addr.lo, addr);
+	else
+		pmtufix_addr6_to_bytes(&v->e.addr, addr);
 
 	nest = nla_nest_start(skb, type);
 	if (!nest ||
-	    nla_put_u16(skb, PMTUFIX_ENTRY_A_FAMILY,
-			family == PMTUFIX_IPV4 ? AF_INET : AF_INET6) ||
-	    nla_put(skb, PMTUFIX_ENTRY_A_ADDR, alen, addr) ||
-	    nla_put_u8(skb, PMTUFIX_ENTRY_A_PLEN,
-		       family == PMTUFIX_IPV4 ? d->pfx4[i].plen :
-						d->pfx6[i].plen) ||
+	    nla_put_u16(skb, PMTUFIX_ENTRY_A_FAMILY, v4 ? AF_INET : AF_INET6) ||
+	    nla_put(skb, PMTUFIX_ENTRY_A_ADDR, v4 ? 4 : 16, addr) ||
+	    nla_put_u8(skb, PMTUFIX_ENTRY_A_PLEN, v->e.plen) ||
 	    (p->base_mtu &&
 	     nla_put_u32(skb, PMTUFIX_ENTRY_A_MTU, p->base_mtu)) ||
 	    (p->nlayers && pmtufix_nl_put_layers(skb, p)) ||
-	    nla_put_u32(skb, PMTUFIX_ENTRY_A_INNER_MTU, d->fits[profile].mtu) ||
-	    nla_put_u32(skb, PMTUFIX_ENTRY_A_MSS,
-			pmtufix_entry_mss(d, family, profile)) ||
-	    pmtufix_nl_put_entry_stats(skb, st))
+	    nla_put_u32(skb, PMTUFIX_ENTRY_A_INNER_MTU, v->fit->mtu) ||
+	    nla_put_u32(skb, PMTUFIX_ENTRY_A_MSS, pmtufix_entry_mss(d, v)) ||
+	    pmtufix_nl_put_entry_stats(skb, v->st))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -872,8 +858,8 @@ static int pmtufix_nl_table_load(struct sk_buff *skb, struct genl_info *info)
 
 /*
  * Entry dumps: cb->args[0] is the family being dumped (0 for IPv4, 1 for
- * IPv6), cb->args[1] the next index in it.  Each message holds as many
- * entries as fit.
+ * IPv6), cb->args[1] and cb->args[2] the position in its base and delta.
+ * Each message holds as many entries as fit.
  */
 static int pmtufix_nl_entry_dump(struct sk_buff *skb,
 				 struct netlink_callback *cb)
@@ -882,9 +868,11 @@ static int pmtufix_nl_entry_dump(struct sk_buff *skb,
 	struct nlattr *attrs[PMTUFIX_A_MAX + 1];
 	const struct pmtufix_snapshot *d;
 	struct pmtufix_table *t;
+	struct pmtufix_view v;
+	struct pmtufix_pos pos;
 	struct nlattr *entries;
 	unsigned int family;
-	u32 i, n, put = 0;
+	u32 put = 0;
 	void *hdr;
 	int ret = 0;
 
@@ -915,18 +903,20 @@ static int pmtufix_nl_entry_dump(struct sk_buff *skb,
 		goto full;
 	while (cb->args[0] <= 1) {
 		family = cb->args[0] ? PMTUFIX_IPV6 : PMTUFIX_IPV4;
-		n = family == PMTUFIX_IPV4 ? d->n4 : d->n6;
-		for (i = cb->args[1]; i < n; i++) {
-			if (pmtufix_nl_put_entry(skb, PMTUFIX_A_ENTRY, d,
-						 family, i))
-				break;
+		pos.bi = cb->args[1];
+		pos.di = cb->args[2];
+		while (pmtufix_snapshot_at(d, family, &pos, &v) &&
+		       !pmtufix_nl_put_entry(skb, PMTUFIX_A_ENTRY, d, &v)) {
+			pmtufix_snapshot_step(&pos, &v);
 			put++;
 		}
-		cb->args[1] = i;
-		if (i < n)
+		cb->args[1] = pos.bi;
+		cb->args[2] = pos.di;
+		if (pmtufix_snapshot_at(d, family, &pos, &v))
 			break;
 		cb->args[0]++;
 		cb->args[1] = 0;
+		cb->args[2] = 0;
 	}
 	if (!put && cb->args[0] <= 1)
 		goto full;
@@ -948,19 +938,22 @@ static int pmtufix_nl_act_lookup(struct pmtufix_table *t,
 {
 	const struct pmtufix_snapshot *d = pmtufix_table_snapshot(t);
 	struct nlattr *addr = info->attrs[PMTUFIX_A_ADDR];
+	struct pmtufix_view v;
 	unsigned int family;
 	void *hdr;
-	u32 i;
+	u32 ref;
 
 	family = nla_len(addr) == 4 ? PMTUFIX_IPV4 : PMTUFIX_IPV6;
-	i = family == PMTUFIX_IPV4 ? pmtufix_lookup4(d, nla_data(addr)) :
-				     pmtufix_lookup6(d, nla_data(addr));
+	ref = family == PMTUFIX_IPV4 ? pmtufix_lookup4(d, nla_data(addr)) :
+				       pmtufix_lookup6(d, nla_data(addr));
+	if (ref != PMTUFIX_LPM_NONE)
+		pmtufix_snapshot_view(d, family, ref, &v);
 	hdr = pmtufix_nl_put_hdr(msg, info, NULL, PMTUFIX_CMD_LOOKUP);
 	if (!hdr ||
 	    nla_put_string(msg, PMTUFIX_A_TABLE, t->name) ||
 	    nla_put(msg, PMTUFIX_A_ADDR, nla_len(addr), nla_data(addr)) ||
-	    (i != PMTUFIX_LPM_NONE &&
-	     pmtufix_nl_put_entry(msg, PMTUFIX_A_ENTRY, d, family, i)))
+	    (ref != PMTUFIX_LPM_NONE &&
+	     pmtufix_nl_put_entry(msg, PMTUFIX_A_ENTRY, d, &v)))
 		return -EMSGSIZE;
 	genlmsg_end(msg, hdr);
 	return 0;

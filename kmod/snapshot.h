@@ -8,12 +8,15 @@
 #define _PMTUFIX_SNAPSHOT_H
 
 #include <linux/atomic.h>
+#include <linux/refcount.h>
+#include <linux/workqueue.h>
 #include <linux/netlink.h>
 #include <linux/pmtufix.h>
 
 #include "core/layers.h"
 #include "core/limits.h"
 #include "core/lpm.h"
+#include "core/overlay.h"
 #include "core/pmtu.h"
 
 /* The path toward a prefix: base MTU and layers.  Compared with memcmp. */
@@ -76,13 +79,26 @@ struct pmtufix_defaults {
 };
 
 /*
- * The contents of a table: built whole by the writer, published with
- * rcu_assign_pointer() and never changed afterwards, so a packet sees one
- * version or the next, never a mix.  Entries are sorted by prefix; entry i
- * of a family has prefix pfxN[i], path profile profN[i] and counters stN[i].
+ * A delta entry (see core/overlay.h): its path, the base entry of the same
+ * prefix, and its counters.  A replaced base entry keeps the base's
+ * counters; an added prefix, or one added again after its deletion, gets
+ * its own, which follow it from delta to delta.
  */
-struct pmtufix_snapshot {
-	struct pmtufix_defaults def;
+struct pmtufix_dent {
+	u32 profile;			/* the delta's; PMTUFIX_LPM_NONE: deleted */
+	u32 base;			/* or PMTUFIX_LPM_NONE */
+	struct pmtufix_entry_stats *st;	/* NULL when deleted */
+	bool own;			/* st is not the base's */
+};
+
+/*
+ * The large part of a table, built whole and never changed: entries sorted
+ * by prefix, entry i of a family with prefix pfxN[i], path profile
+ * profN[i] and counters stN[i].  Shared by the snapshots that change it
+ * with a delta, and freed with the last of them.
+ */
+struct pmtufix_base {
+	refcount_t ref;
 	u32 n4, n6, nprofiles;
 	struct pmtufix_pfx4 *pfx4;
 	struct pmtufix_pfx6 *pfx6;
@@ -93,7 +109,68 @@ struct pmtufix_snapshot {
 	struct pmtufix_lpm4 lpm4;
 	struct pmtufix_lpm6 lpm6;
 	u32 *index4, *index6;		/* the lookups' index slots */
+	u64 lens4[PMTUFIX_LENS_WORDS], lens6[PMTUFIX_LENS_WORDS];
 };
+
+/*
+ * The contents of a table: a base and a small delta over it, published
+ * with rcu_assign_pointer() and never changed afterwards, so a packet sees
+ * one version or the next, never a mix.  A change of a few entries makes a
+ * new delta over the same base; a load, a change of settings or a delta
+ * grown past PMTUFIX_DELTA_MAX makes a new base.
+ */
+struct pmtufix_snapshot {
+	struct pmtufix_defaults def;
+	struct pmtufix_base *base;
+	u32 n4, n6;			/* live entries */
+	struct pmtufix_delta4 delta4;
+	struct pmtufix_delta6 delta6;
+	struct pmtufix_dent *dent4, *dent6;
+	struct pmtufix_profile *dprofiles;
+	struct pmtufix_fit *dfits;
+	u32 ndprofiles;
+	/*
+	 * A superseded snapshot frees, with itself, the counters its
+	 * successor dropped (packets may count in them until then), and no
+	 * others: the successor owns the rest.
+	 */
+	struct pmtufix_entry_stats **drop;
+	u32 ndrop;
+	bool owns;
+	struct rcu_work free_work;
+};
+
+/* Most delta entries, both families, before a change makes a new base. */
+#define PMTUFIX_DELTA_MAX	1024
+
+/* An entry as readers see it, wherever it is. */
+struct pmtufix_view {
+	struct pmtufix_ent e;		/* profile: the index in its set */
+	bool delta;			/* in the delta, profile in dprofiles */
+	bool shadows;			/* a delta entry over a base one */
+	const struct pmtufix_profile *profile;
+	const struct pmtufix_fit *fit;
+	struct pmtufix_entry_stats *st;
+};
+
+/* A position in a family's live entries, in base and delta order. */
+struct pmtufix_pos {
+	u32 bi, di;
+};
+
+/*
+ * The entry at @pos, moving @pos past deleted ones; false past the last.
+ * pmtufix_snapshot_step() then moves past it.
+ */
+bool pmtufix_snapshot_at(const struct pmtufix_snapshot *d, unsigned int family,
+			 struct pmtufix_pos *pos, struct pmtufix_view *v);
+void pmtufix_snapshot_step(struct pmtufix_pos *pos,
+			   const struct pmtufix_view *v);
+
+/* The entry a lookup referred to (see core/overlay.h). */
+void pmtufix_snapshot_view(const struct pmtufix_snapshot *d,
+			   unsigned int family, u32 ref,
+			   struct pmtufix_view *v);
 
 /* Entries gathered from requests before they are merged into a table. */
 struct pmtufix_batch {
@@ -128,7 +205,8 @@ struct pmtufix_net;
 /*
  * A new snapshot: @old (may be NULL) minus the prefixes of @del, plus the
  * entries of @add, under @def, within @pn's entry limit (no limit without
- * @pn).  Sorts @add and @del.  Its entry counters start at zero.
+ * @pn), as a new base.  Sorts @add and @del.  Its entry counters start at
+ * zero.
  */
 struct pmtufix_snapshot *
 pmtufix_snapshot_build(const struct pmtufix_snapshot *old,
@@ -136,11 +214,29 @@ pmtufix_snapshot_build(const struct pmtufix_snapshot *old,
 		       const struct pmtufix_defaults *def, unsigned int flags,
 		       const struct pmtufix_net *pn,
 		       struct netlink_ext_ack *extack);
+
+/*
+ * The same change as a new delta over @old's base, sharing @old's counters
+ * (flags: PMTUFIX_UPDATE_REPLACE only); NULL when the delta would grow
+ * past PMTUFIX_DELTA_MAX.  The counters it no longer uses are in its drop
+ * list, for pmtufix_snapshot_supersede().
+ */
+struct pmtufix_snapshot *
+pmtufix_snapshot_change(const struct pmtufix_snapshot *old,
+			struct pmtufix_batch *add, struct pmtufix_batch *del,
+			unsigned int flags, const struct pmtufix_net *pn,
+			struct netlink_ext_ack *extack);
+
+/* After @d, made by pmtufix_snapshot_change(), replaced @old. */
+void pmtufix_snapshot_supersede(struct pmtufix_snapshot *old,
+				struct pmtufix_snapshot *d);
+
 void pmtufix_snapshot_free(struct pmtufix_snapshot *d);
 
 /*
- * Entry counters follow their prefix from @old to @d: added, once no
- * packet can still be counting in @old, to what @d counted meanwhile.
+ * Entry counters follow their prefix from @old to @d, a new base: added,
+ * once no packet can still be counting in @old, to what @d counted
+ * meanwhile.
  */
 void pmtufix_snapshot_carry_stats(const struct pmtufix_snapshot *old,
 				  struct pmtufix_snapshot *d);
@@ -153,19 +249,23 @@ static inline u32 pmtufix_floor(const struct pmtufix_snapshot *d,
 	return family == PMTUFIX_IPV4 ? d->def.floor4 : d->def.floor6;
 }
 
-/* Index of the entry matching @addr (network order), or PMTUFIX_LPM_NONE. */
+/* The reference of the entry matching @addr (network order), if any. */
 static inline u32 pmtufix_lookup4(const struct pmtufix_snapshot *d,
 				  const u8 *addr)
 {
-	return pmtufix_lpm4_lookup(&d->lpm4, pmtufix_addr4_from_bytes(addr));
+	const struct pmtufix_base *b = d->base;
+
+	return pmtufix_overlay4_lookup(&b->lpm4, b->pfx4, &d->delta4,
+				       pmtufix_addr4_from_bytes(addr));
 }
 
 static inline u32 pmtufix_lookup6(const struct pmtufix_snapshot *d,
 				  const u8 *addr)
 {
+	const struct pmtufix_base *b = d->base;
 	struct pmtufix_u128 a = pmtufix_addr6_from_bytes(addr);
 
-	return pmtufix_lpm6_lookup(&d->lpm6, &a);
+	return pmtufix_overlay6_lookup(&b->lpm6, b->pfx6, &d->delta6, &a);
 }
 
 #endif /* _PMTUFIX_SNAPSHOT_H */

@@ -7,6 +7,11 @@
  * next to the old one and publish it with one rcu_assign_pointer(); the old
  * one is freed after a grace period.  Packets only ever read a published
  * snapshot, under the RCU read lock netfilter hooks run in.
+ *
+ * A change of a few entries makes a snapshot that shares the old one's base
+ * and counters: it is published without waiting, and the old one freed by
+ * RCU work.  A new base is built after waiting out the readers of the old
+ * snapshot, whose counters are then carried over.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -145,6 +150,12 @@ static u32 pmtufix_net_changed(struct pmtufix_net *pn)
 	return pn->generation;
 }
 
+static void pmtufix_snapshot_free_work(struct work_struct *work)
+{
+	pmtufix_snapshot_free(container_of(to_rcu_work(work),
+					   struct pmtufix_snapshot, free_work));
+}
+
 /*
  * Replaces @t's contents with those of its current snapshot, minus the
  * prefixes in @del, plus the entries of @add, under @def (NULL: unchanged).
@@ -155,7 +166,26 @@ int pmtufix_table_update(struct pmtufix_table *t, struct pmtufix_batch *add,
 			 const struct pmtufix_defaults *def, unsigned int flags,
 			 struct netlink_ext_ack *extack)
 {
-	struct pmtufix_snapshot *old = pmtufix_table_snapshot(t), *d;
+	struct pmtufix_snapshot *old = pmtufix_table_snapshot(t), *d = NULL;
+
+	if (!def && !(flags & PMTUFIX_UPDATE_ALL))
+		d = pmtufix_snapshot_change(old, add, del, flags, t->pn, extack);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
+	if (d) {
+		/*
+		 * A new delta over the same base, sharing the counters of
+		 * every entry it kept.  Packets that found @old may still
+		 * read it and count in what @d dropped: both go after a
+		 * grace period, without waiting here.
+		 */
+		rcu_assign_pointer(t->data, d);
+		t->generation = pmtufix_net_changed(t->pn);
+		pmtufix_snapshot_supersede(old, d);
+		INIT_RCU_WORK(&old->free_work, pmtufix_snapshot_free_work);
+		queue_rcu_work(pmtufix_wq, &old->free_work);
+		return 0;
+	}
 
 	d = pmtufix_snapshot_build(old, add, del, def ? def : &old->def, flags,
 				   t->pn, extack);
@@ -165,9 +195,9 @@ int pmtufix_table_update(struct pmtufix_table *t, struct pmtufix_batch *add,
 	t->generation = pmtufix_net_changed(t->pn);
 
 	/*
-	 * Packets that found @old may still count in it.  Wait for them,
-	 * then carry its counters over: every reader of counters holds
-	 * pn->lock, so none sees them in between.
+	 * A new base.  Packets that found @old may still count in it.  Wait
+	 * for them, then carry its counters over: every reader of counters
+	 * holds pn->lock, so none sees them in between.
 	 */
 	synchronize_rcu();
 	pmtufix_snapshot_carry_stats(old, d);

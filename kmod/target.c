@@ -70,22 +70,33 @@ static bool pmtufix_find(const struct pmtufix_snapshot *d, unsigned int family,
 			 const u8 *addr, struct pmtufix_entry_stats **st,
 			 const struct pmtufix_fit **fit)
 {
-	u32 i, profile;
+	const struct pmtufix_base *b = d->base;
+	const struct pmtufix_dent *e;
+	u32 ref;
 
 	if (family == PMTUFIX_IPV4) {
-		i = pmtufix_lookup4(d, addr);
-		if (i == PMTUFIX_LPM_NONE)
+		ref = pmtufix_lookup4(d, addr);
+		if (ref == PMTUFIX_LPM_NONE)
 			return false;
-		profile = d->prof4[i];
-		*st = &d->st4[i];
+		if (likely(!(ref & PMTUFIX_REF_DELTA))) {
+			*st = &b->st4[ref];
+			*fit = &b->fits[b->prof4[ref]];
+			return true;
+		}
+		e = &d->dent4[ref & ~PMTUFIX_REF_DELTA];
 	} else {
-		i = pmtufix_lookup6(d, addr);
-		if (i == PMTUFIX_LPM_NONE)
+		ref = pmtufix_lookup6(d, addr);
+		if (ref == PMTUFIX_LPM_NONE)
 			return false;
-		profile = d->prof6[i];
-		*st = &d->st6[i];
+		if (likely(!(ref & PMTUFIX_REF_DELTA))) {
+			*st = &b->st6[ref];
+			*fit = &b->fits[b->prof6[ref]];
+			return true;
+		}
+		e = &d->dent6[ref & ~PMTUFIX_REF_DELTA];
 	}
-	*fit = &d->fits[profile];
+	*st = e->st;
+	*fit = &d->dfits[e->profile];
 	return true;
 }
 
