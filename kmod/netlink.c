@@ -494,8 +494,9 @@ static int pmtufix_nl_put_entry(struct sk_buff *skb, int type,
 		pmtufix_addr6_to_bytes(&v->e.addr, addr);
 
 	nest = nla_nest_start(skb, type);
-	if (!nest ||
-	    nla_put_u16(skb, PMTUFIX_ENTRY_A_FAMILY, v4 ? AF_INET : AF_INET6) ||
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u16(skb, PMTUFIX_ENTRY_A_FAMILY, v4 ? AF_INET : AF_INET6) ||
 	    nla_put(skb, PMTUFIX_ENTRY_A_ADDR, v4 ? 4 : 16, addr) ||
 	    nla_put_u8(skb, PMTUFIX_ENTRY_A_PLEN, v->e.plen) ||
 	    (p->base_mtu &&
@@ -503,8 +504,11 @@ static int pmtufix_nl_put_entry(struct sk_buff *skb, int type,
 	    (p->nlayers && pmtufix_nl_put_layers(skb, p)) ||
 	    nla_put_u32(skb, PMTUFIX_ENTRY_A_INNER_MTU, v->fit->mtu) ||
 	    nla_put_u32(skb, PMTUFIX_ENTRY_A_MSS, pmtufix_entry_mss(d, v)) ||
-	    pmtufix_nl_put_entry_stats(skb, v->st))
+	    pmtufix_nl_put_entry_stats(skb, v->st)) {
+		/* A dump puts this entry in its next message: none of it here. */
+		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
+	}
 	nla_nest_end(skb, nest);
 	return 0;
 }
