@@ -22,5 +22,6 @@ Tools:
   toobig    UDP, ICMP too-big messages and floods (too_big.sh)
   hardening traffic and netlink clients of hardening.sh
   churn     short connections one after another (replace.sh)
+  delta     tables changed entry by entry, against a model (delta.sh)
   pcap      the SYNs of captures: listed, written, replayed, judged
 """
