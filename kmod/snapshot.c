@@ -589,16 +589,34 @@ static int pmtufix_build_family(struct pmtufix_build *bld,
 	return 0;
 }
 
+/*
+ * @arr of @cap elements of @size with @n in use, or a copy of those @n
+ * when that gives back a quarter or more.  Ranges are allocated for the
+ * most n prefixes can make, 2n + 1; adjacent prefixes make about n.
+ */
+static void *pmtufix_shrink(void *arr, size_t n, size_t size, size_t cap)
+{
+	void *p;
+
+	if (n * 4 > cap * 3)
+		return arr;
+	p = pmtufix_alloc(n, size);
+	if (!p)
+		return arr;
+	memcpy(p, arr, n * size);
+	kvfree(arr);
+	return p;
+}
+
 static int pmtufix_build_lpm(struct pmtufix_base *b)
 {
-	b->lpm4.start = pmtufix_alloc(pmtufix_lpm_max_ranges(b->n4),
-				      sizeof(*b->lpm4.start));
-	b->lpm4.value = pmtufix_alloc(pmtufix_lpm_max_ranges(b->n4),
-				      sizeof(*b->lpm4.value));
-	b->lpm6.start = pmtufix_alloc(pmtufix_lpm_max_ranges(b->n6),
-				      sizeof(*b->lpm6.start));
-	b->lpm6.value = pmtufix_alloc(pmtufix_lpm_max_ranges(b->n6),
-				      sizeof(*b->lpm6.value));
+	size_t cap4 = pmtufix_lpm_max_ranges(b->n4);
+	size_t cap6 = pmtufix_lpm_max_ranges(b->n6);
+
+	b->lpm4.start = pmtufix_alloc(cap4, sizeof(*b->lpm4.start));
+	b->lpm4.value = pmtufix_alloc(cap4, sizeof(*b->lpm4.value));
+	b->lpm6.start = pmtufix_alloc(cap6, sizeof(*b->lpm6.start));
+	b->lpm6.value = pmtufix_alloc(cap6, sizeof(*b->lpm6.value));
 	b->index4 = pmtufix_alloc(pmtufix_lpm_index_max_slots(b->n4),
 				  sizeof(*b->index4));
 	b->index6 = pmtufix_alloc(pmtufix_lpm_index_max_slots(b->n6),
@@ -610,6 +628,14 @@ static int pmtufix_build_lpm(struct pmtufix_base *b)
 	if (WARN_ON_ONCE(!pmtufix_lpm4_build(&b->lpm4, b->pfx4, b->n4) ||
 			 !pmtufix_lpm6_build(&b->lpm6, b->pfx6, b->n6)))
 		return -EINVAL;
+	b->lpm4.start = pmtufix_shrink(b->lpm4.start, b->lpm4.n,
+				       sizeof(*b->lpm4.start), cap4);
+	b->lpm4.value = pmtufix_shrink(b->lpm4.value, b->lpm4.n,
+				       sizeof(*b->lpm4.value), cap4);
+	b->lpm6.start = pmtufix_shrink(b->lpm6.start, b->lpm6.n,
+				       sizeof(*b->lpm6.start), cap6);
+	b->lpm6.value = pmtufix_shrink(b->lpm6.value, b->lpm6.n,
+				       sizeof(*b->lpm6.value), cap6);
 	pmtufix_lpm4_index(&b->lpm4, b->index4);
 	pmtufix_lpm6_index(&b->lpm6, b->index6);
 	pmtufix_pfx4_lengths(b->pfx4, b->n4, b->lens4);
