@@ -1171,6 +1171,14 @@ pmtufix_snapshot_change(const struct pmtufix_snapshot *old,
 		goto err;
 	}
 
+	/*
+	 * Together with the base's, the profiles could pass the table's
+	 * bound: a new base counts them exactly, and refuses as it would.
+	 */
+	if (d->base->nprofiles + ch.profiles.nprofiles > PMTUFIX_MAX_PROFILES) {
+		ret = 0;
+		goto err;
+	}
 	d->dprofiles = ch.profiles.profiles;
 	d->ndprofiles = ch.profiles.nprofiles;
 	ch.profiles.profiles = NULL;
@@ -1207,5 +1215,5 @@ err:
 	kvfree(ch.map_old);
 	kvfree(ch.map_add);
 	pmtufix_snapshot_free(d);
-	return ERR_PTR(ret);
+	return ret ? ERR_PTR(ret) : NULL;
 }

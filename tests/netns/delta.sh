@@ -56,6 +56,47 @@ test_delta_against_model() {
 	check_eq 0 "$kinds" "kinds of change that never happened" || return 1
 }
 
+# A table holds at most 65,536 distinct paths (base MTU and layers).  A
+# delta with paths of its own could pass that bound unseen, and a table
+# past it could never build a new base again: every later change that
+# needed one would fail.  A change whose paths might pass the bound must
+# be counted exactly instead, and refused only if they do.
+test_delta_path_bound() {
+	local out rc
+
+	setup_ns a || return 1
+	# 64,256 MTUs without layers and 1,280 behind IPIP: 65,536 paths.
+	awk 'BEGIN {
+		for (i = 0; i < 65536; i++) {
+			a = sprintf("10.%d.%d.0/24", int(i / 256), i % 256)
+			if (i < 64256)
+				print a, "mtu", 1280 + i
+			else
+				print a, "mtu", 1280 + i - 64256, "ipip"
+		}
+	}' >"$TMP/paths"
+	ip netns exec "$a" pmtufix table load t "$TMP/paths" || return 1
+	out=$(ip netns exec "$a" pmtufix table add t 192.0.2.0/24 mtu 1400 gre 2>&1)
+	rc=$?
+	check_refused "a 65,537th path" "distinct paths" "$rc" "$out" ||
+		return 1
+	ip netns exec "$a" pmtufix table add t 192.0.2.0/24 mtu 1400 ||
+		return 1
+	ip netns exec "$a" pmtufix table del t 10.0.0.0/24 || return 1
+	# The path of 10.0.0.0/24 (MTU 1280 alone) is gone: room for one.
+	ip netns exec "$a" pmtufix table add t 192.0.3.0/24 mtu 1400 gre ||
+		return 1
+	check_eq 1336 "$(ip netns exec "$a" pmtufix lookup t 192.0.3.1 -j |
+		jq .entry.mss)" "the new path's MSS" || return 1
+	check_eq 65537 "$(ip netns exec "$a" pmtufix table list -j |
+		jq '.[0].entries4')" "entries" || return 1
+}
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
 run_test "a table changed entry by entry answers like its model" \
 	test_delta_against_model
+run_test "paths of a delta count against the table's bound" \
+	test_delta_path_bound
 exit_status
