@@ -293,6 +293,26 @@ static int pmtufix_batch_sort(struct pmtufix_batch *b,
 	return 0;
 }
 
+/* Sorts the batches of a request; either may be NULL. */
+static int pmtufix_batches_sort(struct pmtufix_batch *add,
+				struct pmtufix_batch *del,
+				struct netlink_ext_ack *extack)
+{
+	int ret = add ? pmtufix_batch_sort(add, extack) : 0;
+
+	if (!ret && del)
+		ret = pmtufix_batch_sort(del, extack);
+	return ret;
+}
+
+/* A build that ran out of room without saying why ran out of paths. */
+static void pmtufix_paths_msg(int ret, struct netlink_ext_ack *extack)
+{
+	if (ret == -ENOSPC && extack && !extack->_msg)
+		NL_SET_ERR_MSG(extack,
+			       "too many distinct paths (base MTU and layers) in one table");
+}
+
 /* Reading a snapshot */
 
 static void pmtufix_base_view(const struct pmtufix_snapshot *d,
@@ -782,16 +802,9 @@ pmtufix_snapshot_build(const struct pmtufix_snapshot *old,
 	unsigned int family;
 	int ret;
 
-	if (add) {
-		ret = pmtufix_batch_sort(add, extack);
-		if (ret)
-			return ERR_PTR(ret);
-	}
-	if (del) {
-		ret = pmtufix_batch_sort(del, extack);
-		if (ret)
-			return ERR_PTR(ret);
-	}
+	ret = pmtufix_batches_sort(add, del, extack);
+	if (ret)
+		return ERR_PTR(ret);
 
 	d = pmtufix_snapshot_alloc(def);
 	if (!d)
@@ -849,9 +862,7 @@ pmtufix_snapshot_build(const struct pmtufix_snapshot *old,
 	return d;
 
 err:
-	if (ret == -ENOSPC && extack && !extack->_msg)
-		NL_SET_ERR_MSG(extack,
-			       "too many distinct paths (base MTU and layers) in one table");
+	pmtufix_paths_msg(ret, extack);
 	pmtufix_batch_free(&bld.profiles);
 	kvfree(bld.map_base);
 	kvfree(bld.map_delta);
@@ -1131,16 +1142,9 @@ pmtufix_snapshot_change(const struct pmtufix_snapshot *old,
 	if ((u64)old->delta4.n + old->delta6.n + (add ? add->n : 0) +
 	    (del ? del->n : 0) > PMTUFIX_DELTA_MAX)
 		return NULL;
-	if (add) {
-		ret = pmtufix_batch_sort(add, extack);
-		if (ret)
-			return ERR_PTR(ret);
-	}
-	if (del) {
-		ret = pmtufix_batch_sort(del, extack);
-		if (ret)
-			return ERR_PTR(ret);
-	}
+	ret = pmtufix_batches_sort(add, del, extack);
+	if (ret)
+		return ERR_PTR(ret);
 
 	d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
 	if (!d)
@@ -1203,9 +1207,7 @@ pmtufix_snapshot_change(const struct pmtufix_snapshot *old,
 	return d;
 
 err:
-	if (ret == -ENOSPC && extack && !extack->_msg)
-		NL_SET_ERR_MSG(extack,
-			       "too many distinct paths (base MTU and layers) in one table");
+	pmtufix_paths_msg(ret, extack);
 	/* Only what this change allocated is its to free. */
 	for (i = 0; i < ch.nfresh; i++)
 		kfree(ch.fresh[i]);
