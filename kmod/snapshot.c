@@ -37,8 +37,7 @@ static void pmtufix_base_put(struct pmtufix_base *b)
 	kvfree(b->st6);
 	kvfree(b->profiles);
 	kvfree(b->fits);
-	kvfree(b->lpm4.start);
-	kvfree(b->lpm4.value);
+	kvfree(b->lpm4.range);
 	kvfree(b->lpm6.start);
 	kvfree(b->lpm6.value);
 	kvfree(b->index4);
@@ -71,8 +70,7 @@ void pmtufix_snapshot_free(struct pmtufix_snapshot *d)
 	}
 	kvfree(d->delta4.pfx);
 	kvfree(d->delta4.res);
-	kvfree(d->delta4.lpm.start);
-	kvfree(d->delta4.lpm.value);
+	kvfree(d->delta4.lpm.range);
 	kvfree(d->delta6.pfx);
 	kvfree(d->delta6.res);
 	kvfree(d->delta6.lpm.start);
@@ -633,25 +631,22 @@ static int pmtufix_build_lpm(struct pmtufix_base *b)
 	size_t cap4 = pmtufix_lpm_max_ranges(b->n4);
 	size_t cap6 = pmtufix_lpm_max_ranges(b->n6);
 
-	b->lpm4.start = pmtufix_alloc(cap4, sizeof(*b->lpm4.start));
-	b->lpm4.value = pmtufix_alloc(cap4, sizeof(*b->lpm4.value));
+	b->lpm4.range = pmtufix_alloc(cap4, sizeof(*b->lpm4.range));
 	b->lpm6.start = pmtufix_alloc(cap6, sizeof(*b->lpm6.start));
 	b->lpm6.value = pmtufix_alloc(cap6, sizeof(*b->lpm6.value));
 	b->index4 = pmtufix_alloc(pmtufix_lpm_index_max_slots(b->n4),
 				  sizeof(*b->index4));
 	b->index6 = pmtufix_alloc(pmtufix_lpm_index_max_slots(b->n6),
 				  sizeof(*b->index6));
-	if (!b->lpm4.start || !b->lpm4.value || !b->index4 ||
+	if (!b->lpm4.range || !b->index4 ||
 	    !b->lpm6.start || !b->lpm6.value || !b->index6)
 		return -ENOMEM;
 	/* The merge gave sorted, unique, masked prefixes: cannot fail. */
 	if (WARN_ON_ONCE(!pmtufix_lpm4_build(&b->lpm4, b->pfx4, b->n4) ||
 			 !pmtufix_lpm6_build(&b->lpm6, b->pfx6, b->n6)))
 		return -EINVAL;
-	b->lpm4.start = pmtufix_shrink(b->lpm4.start, b->lpm4.n,
-				       sizeof(*b->lpm4.start), cap4);
-	b->lpm4.value = pmtufix_shrink(b->lpm4.value, b->lpm4.n,
-				       sizeof(*b->lpm4.value), cap4);
+	b->lpm4.range = pmtufix_shrink(b->lpm4.range, b->lpm4.n,
+				       sizeof(*b->lpm4.range), cap4);
 	b->lpm6.start = pmtufix_shrink(b->lpm6.start, b->lpm6.n,
 				       sizeof(*b->lpm6.start), cap6);
 	b->lpm6.value = pmtufix_shrink(b->lpm6.value, b->lpm6.n,
@@ -1064,10 +1059,8 @@ static int pmtufix_change_alloc(struct pmtufix_change *ch,
 	d->delta4.pfx = pmtufix_alloc(max4, sizeof(*d->delta4.pfx));
 	d->delta4.res = pmtufix_alloc(max4, sizeof(*d->delta4.res));
 	d->dent4 = pmtufix_alloc(max4, sizeof(*d->dent4));
-	d->delta4.lpm.start = pmtufix_alloc(pmtufix_lpm_max_ranges(max4),
-					    sizeof(*d->delta4.lpm.start));
-	d->delta4.lpm.value = pmtufix_alloc(pmtufix_lpm_max_ranges(max4),
-					    sizeof(*d->delta4.lpm.value));
+	d->delta4.lpm.range = pmtufix_alloc(pmtufix_lpm_max_ranges(max4),
+					    sizeof(*d->delta4.lpm.range));
 	d->delta6.pfx = pmtufix_alloc(max6, sizeof(*d->delta6.pfx));
 	d->delta6.res = pmtufix_alloc(max6, sizeof(*d->delta6.res));
 	d->dent6 = pmtufix_alloc(max6, sizeof(*d->dent6));
@@ -1081,7 +1074,7 @@ static int pmtufix_change_alloc(struct pmtufix_change *ch,
 	ch->map_old = pmtufix_alloc_map(old->ndprofiles);
 	ch->map_add = pmtufix_alloc_map(add ? add->nprofiles : 0);
 	if (!d->delta4.pfx || !d->delta4.res || !d->dent4 ||
-	    !d->delta4.lpm.start || !d->delta4.lpm.value ||
+	    !d->delta4.lpm.range ||
 	    !d->delta6.pfx || !d->delta6.res || !d->dent6 ||
 	    !d->delta6.lpm.start || !d->delta6.lpm.value ||
 	    !d->drop || !ch->fresh || !ch->map_old || !ch->map_add)

@@ -103,11 +103,11 @@ int pmtufix_pfx6_cmp(const struct pmtufix_pfx6 *a, const struct pmtufix_pfx6 *b)
 /* Starts a range at @start mapping to @val; starts never decrease. */
 static void lpm4_emit(struct pmtufix_lpm4 *t, u32 start, u32 val)
 {
-	if (t->start[t->n - 1] != start) {
-		t->start[t->n] = start;
+	if (t->range[t->n - 1].start != start) {
+		t->range[t->n].start = start;
 		t->n++;
 	}
-	t->value[t->n - 1] = val;
+	t->range[t->n - 1].value = val;
 }
 
 static void lpm6_emit(struct pmtufix_lpm6 *t, const struct pmtufix_u128 *start,
@@ -122,8 +122,8 @@ static void lpm6_emit(struct pmtufix_lpm6 *t, const struct pmtufix_u128 *start,
 
 static void lpm4_clear(struct pmtufix_lpm4 *t)
 {
-	t->start[0] = 0;
-	t->value[0] = PMTUFIX_LPM_NONE;
+	t->range[0].start = 0;
+	t->range[0].value = PMTUFIX_LPM_NONE;
 	t->n = 1;
 	t->first = NULL;
 	t->nslots = 0;
@@ -324,7 +324,7 @@ static unsigned int u128_common(const struct pmtufix_u128 *a,
 
 /* The ranges of either family seen 128 bits wide, IPv4 in the low 32. */
 struct lpm_view {
-	const u32 *start4;
+	const struct pmtufix_range4 *range4;
 	const struct pmtufix_u128 *start6;
 	u32 n;
 };
@@ -333,8 +333,8 @@ static struct pmtufix_u128 view_start(const struct lpm_view *v, u32 i)
 {
 	struct pmtufix_u128 a = { 0, 0 };
 
-	if (v->start4)
-		a.lo = v->start4[i];
+	if (v->range4)
+		a.lo = v->range4[i].start;
 	else
 		a = v->start6[i];
 	return a;
@@ -389,7 +389,7 @@ static unsigned int lpm_index(const struct lpm_view *v, u32 *first,
 
 void pmtufix_lpm4_index(struct pmtufix_lpm4 *t, u32 *first)
 {
-	struct lpm_view v = { .start4 = t->start, .n = t->n };
+	struct lpm_view v = { .range4 = t->range, .n = t->n };
 	struct pmtufix_u128 lo, hi;
 
 	t->shift = lpm_index(&v, first, &t->nslots, &lo, &hi);
@@ -424,16 +424,16 @@ static u32 index_count(const u32 *first, u32 nslots, u32 n, u32 k)
  */
 u32 pmtufix_lpm4_lookup(const struct pmtufix_lpm4 *t, u32 addr)
 {
-	const u32 *start = t->start;
+	const struct pmtufix_range4 *r = t->range;
 	u32 base = 0, n = t->n, k;
 
 	if (!n)
 		return PMTUFIX_LPM_NONE;
 	if (t->first) {
 		if (addr < t->lo)
-			return t->value[0];
+			return r[0].value;
 		if (addr > t->hi)
-			return t->value[n - 1];
+			return r[n - 1].value;
 		k = (addr - t->lo) >> t->shift;
 		base = t->first[k];
 		n = index_count(t->first, t->nslots, t->n, k);
@@ -441,11 +441,11 @@ u32 pmtufix_lpm4_lookup(const struct pmtufix_lpm4 *t, u32 addr)
 	while (n > 1) {
 		u32 half = n >> 1;
 
-		if (start[base + half] <= addr)
+		if (r[base + half].start <= addr)
 			base += half;
 		n -= half;
 	}
-	return t->value[base];
+	return r[base].value;
 }
 
 u32 pmtufix_lpm6_lookup(const struct pmtufix_lpm6 *t,

@@ -50,10 +50,19 @@ struct pmtufix_pfx6 {
 /* Most index bits: 65536 slots, 256 KiB. */
 #define PMTUFIX_LPM_INDEX_BITS	16
 
+/*
+ * An IPv4 range: its first address beside its prefix, so that a lookup
+ * reads both from one cache line.  (IPv6 keeps the two apart: side by side
+ * they would take 24 bytes a range instead of 20.)
+ */
+struct pmtufix_range4 {
+	u32 start;
+	u32 value;	/* a prefix index or PMTUFIX_LPM_NONE */
+};
+
 struct pmtufix_lpm4 {
 	u32 n;		/* ranges */
-	u32 *start;	/* n range starts, ascending, start[0] == 0 */
-	u32 *value;	/* n prefix indexes or PMTUFIX_LPM_NONE */
+	struct pmtufix_range4 *range;	/* starts ascending, range[0].start == 0 */
 	/* The index; none while first is NULL. */
 	u32 *first;	/* per slot, the range holding its first address */
 	u32 nslots;
@@ -86,8 +95,9 @@ int pmtufix_pfx6_cmp(const struct pmtufix_pfx6 *a, const struct pmtufix_pfx6 *b)
 
 /*
  * Builds the ranges of @n prefixes sorted by pmtufix_pfx*_cmp() without
- * duplicates; range values are indexes into @pfx.  t->start and t->value
- * must have room for pmtufix_lpm_max_ranges(n) elements; t->n is set.
+ * duplicates; range values are indexes into @pfx.  t->range (IPv6:
+ * t->start and t->value) must have room for pmtufix_lpm_max_ranges(n)
+ * elements; t->n is set.
  * O(n) time, no allocation, a few hundred bytes of stack.
  *
  * Returns false, leaving a table that matches nothing, when the prefixes

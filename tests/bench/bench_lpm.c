@@ -328,8 +328,7 @@ static void bench4(u32 n)
 	struct pmtufix_pfx4 *p = xcalloc(n, sizeof(*p));
 	size_t cap = pmtufix_lpm_max_ranges(n);
 	struct pmtufix_lpm4 plain, t = {
-		.start = xcalloc(cap, sizeof(u32)),
-		.value = xcalloc(cap, sizeof(u32)),
+		.range = xcalloc(cap, sizeof(struct pmtufix_range4)),
 	};
 	u32 *q = xcalloc(QUERIES, sizeof(*q));
 	u32 *idx = xcalloc(pmtufix_lpm_index_max_slots(n), sizeof(u32));
@@ -432,8 +431,7 @@ static void bench4(u32 n)
 	}
 	free(h.slot);
 	free(q);
-	free(t.start);
-	free(t.value);
+	free(t.range);
 	free(idx);
 	free(p);
 }

@@ -283,8 +283,7 @@ static void check_table4(const char *name, const struct pmtufix_pfx4 *pfx,
 {
 	size_t cap = pmtufix_lpm_max_ranges(n);
 	struct pmtufix_lpm4 t = {
-		.start = malloc(cap * sizeof(u32)),
-		.value = malloc(cap * sizeof(u32)),
+		.range = malloc(cap * sizeof(struct pmtufix_range4)),
 	};
 	size_t slots = pmtufix_lpm_index_max_slots(n);
 	u32 *idx = malloc(slots * sizeof(u32));
@@ -292,7 +291,7 @@ static void check_table4(const char *name, const struct pmtufix_pfx4 *pfx,
 	u32 i, bad_order = 0, bad_value = 0, same_value = 0;
 	unsigned int pass;
 
-	if (!t.start || !t.value || !idx)
+	if (!t.range || !idx)
 		abort();
 	coverage4(pfx, n);
 	for (i = 1; i < n; i++)
@@ -303,13 +302,13 @@ static void check_table4(const char *name, const struct pmtufix_pfx4 *pfx,
 	CHECK(t.n >= 1 && t.n <= cap, "%s n %u: %u ranges", name, n, t.n);
 	if (t.n < 1 || t.n > cap)
 		goto out;
-	CHECK_EQ(t.start[0], 0, "%s n %u: first start", name, n);
+	CHECK_EQ(t.range[0].start, 0, "%s n %u: first start", name, n);
 	for (i = 0; i < t.n; i++) {
-		if (i && t.start[i - 1] >= t.start[i])
+		if (i && t.range[i - 1].start >= t.range[i].start)
 			bad_order++;
-		if (i && t.value[i - 1] == t.value[i])
+		if (i && t.range[i - 1].value == t.range[i].value)
 			same_value++;
-		if (t.value[i] != NONE && t.value[i] >= n)
+		if (t.range[i].value != NONE && t.range[i].value >= n)
 			bad_value++;
 	}
 	CHECK(!bad_order, "%s n %u: %u starts not ascending", name, n,
@@ -346,8 +345,8 @@ static void check_table4(const char *name, const struct pmtufix_pfx4 *pfx,
 							 (last ^ first)));
 		}
 		for (i = 0; i < t.n; i++) {
-			query4(&r, &t, pfx, n, t.start[i] - 1);
-			query4(&r, &t, pfx, n, t.start[i]);
+			query4(&r, &t, pfx, n, t.range[i].start - 1);
+			query4(&r, &t, pfx, n, t.range[i].start);
 		}
 		for (i = 0; i < 64; i++)
 			query4(&r, &t, pfx, n, rand_addr4());
@@ -356,8 +355,7 @@ static void check_table4(const char *name, const struct pmtufix_pfx4 *pfx,
 	      "%s n %u: %lu of %lu lookups wrong, first %08x: got %u want %u",
 	      name, n, r.wrong, r.queries, r.addr, r.got, r.want);
 out:
-	free(t.start);
-	free(t.value);
+	free(t.range);
 	free(idx);
 }
 
@@ -393,12 +391,11 @@ static void test_random4(void)
 #define A4(a, b, c, d) ((u32)(a) << 24 | (b) << 16 | (c) << 8 | (d))
 
 /* Builds @pfx and expects exactly @nr ranges. */
-static void build4(struct pmtufix_lpm4 *t, u32 *start, u32 *value,
+static void build4(struct pmtufix_lpm4 *t, struct pmtufix_range4 *range,
 		   const struct pmtufix_pfx4 *pfx, u32 n, u32 nr,
 		   const char *name)
 {
-	t->start = start;
-	t->value = value;
+	t->range = range;
 	CHECK(pmtufix_lpm4_build(t, pfx, n), "%s: build", name);
 	CHECK_EQ(t->n, nr, "%s: ranges", name);
 	check_table4(name, pfx, n);
@@ -436,27 +433,27 @@ static void test_cases4(void)
 	static const struct pmtufix_pfx4 host_bits[] = { P4(10, 0, 0, 1, 24) };
 	static const struct pmtufix_pfx4 too_long[] = { P4(10, 0, 0, 1, 33) };
 	struct pmtufix_lpm4 t, zero = { 0 };
-	u32 start[16], value[16];
+	struct pmtufix_range4 range[16];
 	u8 b[4];
 
 	CHECK_EQ(pmtufix_lpm4_lookup(&zero, 0), NONE, "zeroed table");
 
-	build4(&t, start, value, NULL, 0, 1, "empty");
+	build4(&t, range, NULL, 0, 1, "empty");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, 0x01020304), NONE, "empty");
 
-	build4(&t, start, value, all, 1, 1, "/0");
+	build4(&t, range, all, 1, 1, "/0");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, 0), 0, "/0 at 0");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, 0xffffffff), 0, "/0 at top");
 
-	build4(&t, start, value, top, 1, 2, "top /32");
+	build4(&t, range, top, 1, 2, "top /32");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, 0xfffffffe), NONE, "below top /32");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, 0xffffffff), 0, "top /32");
 
-	build4(&t, start, value, bottom, 1, 2, "bottom /32");
+	build4(&t, range, bottom, 1, 2, "bottom /32");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, 0), 0, "bottom /32");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, 1), NONE, "above bottom /32");
 
-	build4(&t, start, value, chain, 4, 6, "chain");
+	build4(&t, range, chain, 4, 6, "chain");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, A4(10, 0, 0, 0)), 3, "chain /32");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, A4(10, 0, 0, 1)), 2, "chain /24");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, A4(10, 0, 1, 0)), 1, "chain /16");
@@ -464,31 +461,30 @@ static void test_cases4(void)
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, A4(9, 255, 255, 255)), NONE, "below");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, A4(11, 0, 0, 0)), NONE, "above");
 
-	build4(&t, start, value, halves, 2, 4, "adjacent halves");
+	build4(&t, range, halves, 2, 4, "adjacent halves");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, A4(10, 0, 0, 127)), 0, "first half");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, A4(10, 0, 0, 128)), 1, "second half");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, A4(10, 0, 1, 0)), NONE, "after");
 
 	/* The /0 is never the answer: its ranges vanish. */
-	build4(&t, start, value, shadowed, 3, 2, "shadowed /0");
+	build4(&t, range, shadowed, 3, 2, "shadowed /0");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, A4(127, 255, 255, 255)), 1, "low /1");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, A4(128, 0, 0, 0)), 2, "high /1");
 
-	build4(&t, start, value, top_chain, 4, 4, "chain at the top");
+	build4(&t, range, top_chain, 4, 4, "chain at the top");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, 0xffffffff), 3, "top chain /32");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, 0xfffffffe), 2, "top chain /24");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, 0xfffffeff), 1, "top chain /8");
 
 	/* Three prefixes end together; the next /8 starts right after. */
-	build4(&t, start, value, same_end, 4, 6, "shared end");
+	build4(&t, range, same_end, 4, 6, "shared end");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, A4(10, 255, 255, 254)), 1, "/16");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, A4(10, 255, 255, 255)), 2, "/32");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, A4(11, 0, 0, 0)), 3, "next /8");
 	CHECK_EQ(pmtufix_lpm4_lookup(&t, A4(12, 0, 0, 0)), NONE, "after");
 
 	/* Bad input is refused and leaves a table that matches nothing. */
-	t.start = start;
-	t.value = value;
+	t.range = range;
 	CHECK(!pmtufix_lpm4_build(&t, unsorted, 2), "unsorted accepted");
 	CHECK(t.n == 1 && pmtufix_lpm4_lookup(&t, A4(10, 0, 0, 0)) == NONE,
 	      "unsorted: table not empty");

@@ -111,8 +111,7 @@ static struct tpfx rand_pfx(unsigned int w)
 static struct tpfx base[MAX_PFX], delta[2 * MAX_PFX], fresh[MAX_PFX];
 static struct pmtufix_pfx4 b4[MAX_PFX], d4[2 * MAX_PFX];
 static struct pmtufix_pfx6 b6[MAX_PFX], d6[2 * MAX_PFX];
-static u32 start4[4 * MAX_PFX + 2], value4[4 * MAX_PFX + 2];
-static u32 dstart4[4 * MAX_PFX + 2], dvalue4[4 * MAX_PFX + 2];
+static struct pmtufix_range4 range4[4 * MAX_PFX + 2], drange4[4 * MAX_PFX + 2];
 static struct pmtufix_u128 start6[4 * MAX_PFX + 2], dstart6[4 * MAX_PFX + 2];
 static u32 value6[4 * MAX_PFX + 2], dvalue6[4 * MAX_PFX + 2];
 static u32 first[1 << PMTUFIX_LPM_INDEX_BITS], res[2 * MAX_PFX];
@@ -283,13 +282,12 @@ static void trial(unsigned int w)
 	}
 
 	if (w == 32) {
-		t.lpm4.start = start4;
-		t.lpm4.value = value4;
+		t.lpm4.range = range4;
 		CHECK(pmtufix_lpm4_build(&t.lpm4, b4, nb), "base build");
 		if (unit_rand() % 2)
 			pmtufix_lpm4_index(&t.lpm4, first);
 		t.dt4 = (struct pmtufix_delta4){ .n = nd, .pfx = d4, .res = res,
-			.lpm = { .start = dstart4, .value = dvalue4 } };
+			.lpm = { .range = drange4 } };
 		CHECK(pmtufix_lpm4_build(&t.dt4.lpm, d4, nd), "delta build");
 		pmtufix_pfx4_lengths(b4, nb, lens);
 		pmtufix_delta4_resolve(&t.dt4, b4, nb, lens);
