@@ -4,8 +4,8 @@
 # Checks the checker: builds the module with a fault planted on purpose and
 # expects tests/vm/run.sh to fail for the right reason.  A VM suite that
 # passes a module which WARNs on every packet, which cannot be unloaded,
-# which drops a SYN now and then or loses counts at a table swap proves
-# nothing.
+# which drops a SYN now and then or loses counts at a table swap or a
+# replacement proves nothing.
 #
 # On the debug kernel (-k 6.12-debug), also the faults only its checkers
 # see: a use-after-free (KASAN), a leak (kmemleak) and two locks taken in
@@ -79,6 +79,12 @@ fault "a SYN lost now and then" \
 fault "entry counters lost at a swap" \
 	'/^int pmtufix_table_update(/,/^}/ { /^\tpmtufix_snapshot_carry_stats(old, d);$/d }' \
 	"against L's syn: expected" table.c "${stress[@]}"
+
+# The same in a delta: an entry replaced by a change of a few entries gets
+# new counters instead of keeping its own.
+fault "entry counters restarted by a replacement" \
+	'/^static int pmtufix_change_one(/,/^}/ s/^\t\tif (live \&\& !del) {$/\t\tif (live \&\& !del \&\& !replace) {/' \
+	'"mismatch": "hits"' snapshot.c delta
 
 case $kernel in
 *-debug) ;;
