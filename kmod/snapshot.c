@@ -23,6 +23,9 @@
 /* Distinct paths (base MTU and layers) one table may hold. */
 #define PMTUFIX_MAX_PROFILES	65536
 
+/* An entry's profile is a u16 in the base: 2 bytes a prefix. */
+static_assert(PMTUFIX_MAX_PROFILES - 1 <= U16_MAX);
+
 /* Snapshots */
 
 static void pmtufix_base_put(struct pmtufix_base *b)

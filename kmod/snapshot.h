@@ -102,7 +102,7 @@ struct pmtufix_base {
 	u32 n4, n6, nprofiles;
 	struct pmtufix_pfx4 *pfx4;
 	struct pmtufix_pfx6 *pfx6;
-	u32 *prof4, *prof6;
+	u16 *prof4, *prof6;		/* below PMTUFIX_MAX_PROFILES */
 	struct pmtufix_entry_stats *st4, *st6;
 	struct pmtufix_profile *profiles;
 	struct pmtufix_fit *fits;	/* per profile */

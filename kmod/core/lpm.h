@@ -37,10 +37,11 @@ struct pmtufix_u128 {
 	u64 hi, lo;
 };
 
+/* Packed: 5 bytes instead of 8, in arrays of millions. */
 struct pmtufix_pfx4 {
 	u32 addr;	/* bits past plen are zero */
 	u8 plen;	/* 0..32 */
-};
+} __packed;
 
 struct pmtufix_pfx6 {
 	struct pmtufix_u128 addr;

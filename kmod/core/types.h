@@ -31,6 +31,9 @@ typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 
+/* The kernel's attribute macros the core uses. */
+#define __packed __attribute__((packed))
+
 static inline void pmtufix_resched(u32 i)
 {
 	(void)i;
