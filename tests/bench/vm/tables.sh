@@ -76,6 +76,14 @@ load_family() {
 		timed "fib-v$fam-del" ip -n "$f" "-$fam" route del "$probe" ||
 			return 1
 	done
+	# The same requests alone, from one process: what the kernel takes.
+	pytool delta time "$p" "big$fam" "$probe" 1400 5 >"$TMP/req" || {
+		err "pmtufix-v$fam: timed requests failed"
+		return 1
+	}
+	jq -r --arg f "$fam" '(.add_ms[] | "pmtufix-v\($f)-add-request \(.)"),
+		(.del_ms[] | "pmtufix-v\($f)-del-request \(.)")' "$TMP/req" \
+		>>"$TMP/ops"
 	timed "nft-v$fam-add" ip netns exec "$n" nft add element \
 		"$([ "$fam" = 4 ] && echo ip || echo ip6)" bench mss \
 		"{ $probe : $mss }" || return 1

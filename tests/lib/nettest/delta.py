@@ -22,13 +22,19 @@ MSS each carries on veth0 of SERVER_NS must be the model's, and every
 entry of the dump must be the model's, hits included.  Prints one JSON
 line per round (ops, kinds of change, SYNs checked) and one per mismatch;
 exits 1 on any mismatch.
+
+  delta time NS TABLE PREFIX MTU COUNT
+
+COUNT times, one request adding PREFIX (with MTU) to TABLE in NS and one
+deleting it, each timed from the request to its answer, in one process
+(no command start).  Prints add_ms and del_ms, the lists of times.
 """
 import ipaddress
 import json
 import random
 import socket
 import struct
-import sys
+import time
 
 from . import tool
 from .capture import capture, eth, frames, toward_router
@@ -365,5 +371,25 @@ def run(args):
     return 1 if r.bad else 0
 
 
+def timed(args):
+    """Wall time of COUNT requests adding PREFIX to TABLE in NS and as many
+    deleting it, one request at a time."""
+    ns, table, prefix, mtu, count = args
+    enter(ns)
+    t = Table(Genl("pmtufix"), table)
+    p = ipaddress.ip_network(prefix)
+    add, delete = [], []
+    for _ in range(int(count)):
+        t0 = time.monotonic()
+        t.add([(p, int(mtu))])
+        t1 = time.monotonic()
+        t.delete([p])
+        t2 = time.monotonic()
+        add.append(round((t1 - t0) * 1000, 2))
+        delete.append(round((t2 - t1) * 1000, 2))
+    print(json.dumps(dict(add_ms=add, del_ms=delete)))
+    return 0
+
+
 if __name__ == "__main__":
-    tool.run(__doc__, {"run": run})
+    tool.run(__doc__, {"run": run, "time": timed})
