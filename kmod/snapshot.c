@@ -1004,21 +1004,24 @@ static int pmtufix_change_family(struct pmtufix_change *ch,
 	const struct pmtufix_dent *o;
 	struct pmtufix_view ov;
 	struct pmtufix_ent p;
-	bool ea, ex;
+	bool have, ea, ex;
 	u32 i = 0;
 	int ret;
 
 	while (i < nold || a < a_end || x < x_end) {
 		/* The least prefix of the three, and which of them hold it. */
 		o = NULL;
+		have = false;
 		if (i < nold) {
 			o = pmtufix_delta_view(old, family, i, &ov);
 			p = ov.e;
+			have = true;
 		}
-		if (a < a_end && (!o || pmtufix_ent_cmp(a, &p) < 0))
+		if (a < a_end && (!have || pmtufix_ent_cmp(a, &p) < 0)) {
 			p = *a;
-		if (x < x_end && ((!o && a >= a_end) ||
-				  pmtufix_ent_cmp(x, &p) < 0))
+			have = true;
+		}
+		if (x < x_end && (!have || pmtufix_ent_cmp(x, &p) < 0))
 			p = *x;
 		if (o && pmtufix_ent_cmp(&ov.e, &p))
 			o = NULL;

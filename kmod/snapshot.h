@@ -8,10 +8,10 @@
 #define _PMTUFIX_SNAPSHOT_H
 
 #include <linux/atomic.h>
-#include <linux/refcount.h>
-#include <linux/workqueue.h>
 #include <linux/netlink.h>
 #include <linux/pmtufix.h>
+#include <linux/refcount.h>
+#include <linux/workqueue.h>
 
 #include "core/layers.h"
 #include "core/limits.h"
@@ -219,8 +219,8 @@ pmtufix_snapshot_build(const struct pmtufix_snapshot *old,
  * The same change as a new delta over @old's base, sharing @old's counters
  * (flags: PMTUFIX_UPDATE_REPLACE only); NULL when the delta would grow
  * past PMTUFIX_DELTA_MAX, or its paths and the base's past the table's
- * bound: then a new base must be built.  The counters it no longer uses are in its drop
- * list, for pmtufix_snapshot_supersede().
+ * bound: then a new base must be built.  The counters it no longer uses
+ * are in its drop list, for pmtufix_snapshot_supersede().
  */
 struct pmtufix_snapshot *
 pmtufix_snapshot_change(const struct pmtufix_snapshot *old,

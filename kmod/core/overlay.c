@@ -36,22 +36,6 @@ static struct pmtufix_pfx6 view_get(const struct pfx_view *v, u32 i)
 	return p;
 }
 
-static int u128_cmp(const struct pmtufix_u128 *a, const struct pmtufix_u128 *b)
-{
-	if (a->hi != b->hi)
-		return a->hi < b->hi ? -1 : 1;
-	if (a->lo != b->lo)
-		return a->lo < b->lo ? -1 : 1;
-	return 0;
-}
-
-static int pfx_cmp(const struct pmtufix_pfx6 *a, const struct pmtufix_pfx6 *b)
-{
-	int c = u128_cmp(&a->addr, &b->addr);
-
-	return c ? c : (int)a->plen - (int)b->plen;
-}
-
 /* @a cut to its first @plen bits. */
 static struct pmtufix_u128 u128_mask(const struct pmtufix_u128 *a,
 				     unsigned int plen)
@@ -72,7 +56,7 @@ static bool pfx_contains(const struct pmtufix_pfx6 *outer,
 	if (outer->plen > inner->plen)
 		return false;
 	m = u128_mask(&inner->addr, outer->plen);
-	return !u128_cmp(&m, &outer->addr);
+	return m.hi == outer->addr.hi && m.lo == outer->addr.lo;
 }
 
 static u32 view_find(const struct pfx_view *v, u32 n,
@@ -84,14 +68,14 @@ static u32 view_find(const struct pfx_view *v, u32 n,
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		p = view_get(v, mid);
-		if (pfx_cmp(&p, key) < 0)
+		if (pmtufix_pfx6_cmp(&p, key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	if (lo < n) {
 		p = view_get(v, lo);
-		if (!pfx_cmp(&p, key))
+		if (!pmtufix_pfx6_cmp(&p, key))
 			return lo;
 	}
 	return PMTUFIX_LPM_NONE;
