@@ -216,11 +216,9 @@ struct nlmsghdr *pmtufix_nl_request(struct pmtufix_nl *h, uint8_t cmd,
 	return nlh;
 }
 
-int pmtufix_nl_open(struct pmtufix_nl *h, const char *action)
+int pmtufix_nl_socket(struct pmtufix_nl *h, int bus, const char *action)
 {
-	struct nlmsghdr *nlh;
-	struct genlmsghdr *g;
-	int one = 1, ret;
+	int one = 1;
 
 	memset(h, 0, sizeof(*h));
 	h->buflen = PMTUFIX_NL_BUF;
@@ -231,7 +229,7 @@ int pmtufix_nl_open(struct pmtufix_nl *h, const char *action)
 		fprintf(stderr, "pmtufix %s: out of memory\n", action);
 		goto err;
 	}
-	h->sock = mnl_socket_open(NETLINK_GENERIC);
+	h->sock = mnl_socket_open(bus);
 	if (!h->sock || mnl_socket_bind(h->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
 		fprintf(stderr, "pmtufix %s: cannot open a netlink socket: %s\n",
 			action, strerror(errno));
@@ -241,6 +239,17 @@ int pmtufix_nl_open(struct pmtufix_nl *h, const char *action)
 	mnl_socket_setsockopt(h->sock, NETLINK_CAP_ACK, &one, sizeof(one));
 	h->portid = mnl_socket_get_portid(h->sock);
 	h->seq = time(NULL);
+	return 0;
+err:
+	pmtufix_nl_close(h);
+	return -1;
+}
+
+int pmtufix_nl_family(struct pmtufix_nl *h, const char *name)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+	int ret;
 
 	nlh = mnl_nlmsg_put_header(h->buf);
 	nlh->nlmsg_type = GENL_ID_CTRL;
@@ -249,9 +258,22 @@ int pmtufix_nl_open(struct pmtufix_nl *h, const char *action)
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->cmd = CTRL_CMD_GETFAMILY;
 	g->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, PMTUFIX_GENL_NAME);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+	h->family = 0;
 	ret = pmtufix_nl_talk(h, nlh, family_cb, h);
-	if (ret == -ENOENT || (!ret && !h->family)) {
+	if (!ret && !h->family)
+		ret = -ENOENT;
+	return ret;
+}
+
+int pmtufix_nl_open(struct pmtufix_nl *h, const char *action)
+{
+	int ret;
+
+	if (pmtufix_nl_socket(h, NETLINK_GENERIC, action))
+		return -1;
+	ret = pmtufix_nl_family(h, PMTUFIX_GENL_NAME);
+	if (ret == -ENOENT) {
 		fprintf(stderr,
 			"pmtufix %s: the pmtufix kernel module is not loaded (modprobe xt_PMTUFIX)\n",
 			action);

@@ -35,6 +35,20 @@ struct pmtufix_nl {
  * the cause) and returns -1.
  */
 int pmtufix_nl_open(struct pmtufix_nl *h, const char *action);
+
+/*
+ * A socket on netlink bus @bus (NETLINK_ROUTE, ...) with the buffers
+ * pmtufix_nl_talk() uses, and no family: 0, or -1 after printing "pmtufix
+ * ACTION: ...".
+ */
+int pmtufix_nl_socket(struct pmtufix_nl *h, int bus, const char *action);
+
+/*
+ * On a NETLINK_GENERIC socket, resolves generic netlink family @name into
+ * h->family (and h->version): 0, -ENOENT when the kernel has no such
+ * family, or another negative errno.
+ */
+int pmtufix_nl_family(struct pmtufix_nl *h, const char *name);
 void pmtufix_nl_close(struct pmtufix_nl *h);
 
 /* Starts a request for @cmd in h->buf with @flags besides NLM_F_REQUEST. */
