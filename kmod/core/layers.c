@@ -187,6 +187,11 @@ static const struct esp_icv *esp_icv_of(const struct pmtufix_layer *l)
 	return c->aead ? &c->icv : &esp_integs[l->esp_integ];
 }
 
+u16 pmtufix_esp_default_icv(const struct pmtufix_layer *l)
+{
+	return esp_icv_of(l)->def;
+}
+
 static int esp_check(const struct pmtufix_layer *l, const char **why)
 {
 	const struct esp_cipher *c;

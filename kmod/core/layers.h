@@ -41,6 +41,13 @@ struct pmtufix_layer {
  */
 int pmtufix_layer_check(const struct pmtufix_layer *l, const char **why);
 
+/*
+ * The ICV length in bits of ESP layer @l when it gives none: its cipher's
+ * (AEAD) or its integrity algorithm's.  @l's cipher and integrity
+ * algorithm must be valid, as pmtufix_layer_check() makes them.
+ */
+u16 pmtufix_esp_default_icv(const struct pmtufix_layer *l);
+
 /* The family of the header @l puts on the wire when it carries @family. */
 unsigned int pmtufix_layer_outer_family(const struct pmtufix_layer *l,
 					unsigned int family);
