@@ -217,6 +217,14 @@ expect_lacks "stats --prometheus excludes --json and --per-cpu" \
 	"-j --json --per-cpu --prometheus" pmtufix stats --prometheus -
 expect_set "overhead --mtu: no completion of the value" "" \
 	pmtufix overhead --mtu ''
+expect_set "derive options" "$(strcmp_args "$src/derive.c" derive_main) -j --json" \
+	pmtufix derive -
+expect_set "derive --from: the sources" "xfrm tunnels ipvs" \
+	pmtufix derive --from ''
+expect_set "derive --from: the source after a comma" "xfrm,tunnels" \
+	pmtufix derive --from xfrm,t
+expect_set "derive --mtu: no completion of the value" "" \
+	pmtufix derive --mtu ''
 
 # Layer words: in overhead, and in table add after the prefix.
 expect_set "overhead layer words" "$layer_words" pmtufix overhead ''
@@ -309,6 +317,8 @@ done
 expect_set "no table names for table create" "" pmtufix table create ''
 expect_set "table names for lookup" "edge lab.2" pmtufix lookup ''
 expect_set "no completion of lookup's address" "" pmtufix lookup edge ''
+expect_set "table names for derive --check" "edge lab.2" \
+	pmtufix derive --check ''
 expect_set "reset and table names for stats" "reset edge lab.2" pmtufix stats ''
 expect_set "table names for stats reset" "edge lab.2" pmtufix stats reset ''
 expect_set "one table name for stats" "" pmtufix stats edge ''
@@ -324,6 +334,8 @@ expect_set "file names for table check" "edge.conf lab.conf" \
 	pmtufix table check edge.conf ''
 expect_set "a file name for table restore" "lab.conf" \
 	pmtufix table restore l
+expect_set "a file name for derive --merge" "lab.conf" \
+	pmtufix derive --merge l
 expect_set "no table names after table save NAME" "" \
 	pmtufix table save edge ''
 cd "$top" || exit 1

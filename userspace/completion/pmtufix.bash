@@ -228,7 +228,7 @@ _pmtufix_table()
 _pmtufix()
 {
 	local cur words cword i sub w args n
-	local subcommands='table lookup stats overhead version help'
+	local subcommands='table lookup stats derive overhead version help'
 	local table_subcommands='create destroy list flush set load check save
 		restore add del show'
 
@@ -296,6 +296,25 @@ _pmtufix()
 		for w in "${args[@]}"; do [[ $w == -* ]] || return; done
 		((n == 0)) && _pmtufix_reply 'reset'
 		_pmtufix_tables ;;
+	derive)
+		w=''
+		((n > 0)) && w=${args[n - 1]}
+		case $w in
+		--from)
+			# A comma-separated list: complete the word after the last comma.
+			local pre=${cur%"${cur##*,}"}
+			COMPREPLY=($(compgen -P "$pre" -W 'xfrm tunnels ipvs' -- "${cur##*,}"))
+			return ;;
+		--merge)
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return ;;
+		--check)
+			_pmtufix_tables
+			return ;;
+		--mtu)
+			return ;;
+		esac
+		_pmtufix_reply '--from --mtu --merge --check --prometheus -j --json' ;;
 	overhead)
 		for ((w = 0; w < n; w++)); do
 			case ${args[w]} in

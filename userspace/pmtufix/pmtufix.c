@@ -23,6 +23,8 @@ static const struct {
 	{ "lookup", lookup_main, lookup_help,
 	  "Shows the entry an address matches and the MSS it gets" },
 	{ "stats", stats_main, stats_help, "Shows or resets the counters" },
+	{ "derive", derive_main, derive_help,
+	  "Derives a table from xfrm, tunnels and IPVS, or checks one" },
 	{ "overhead", overhead_main, overhead_help,
 	  "Shows the MTU and MSS left behind encapsulation layers" },
 	{ "version", version_main, version_help,

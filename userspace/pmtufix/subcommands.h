@@ -12,6 +12,7 @@ int overhead_main(int argc, const char *argv[]);
 int table_main(int argc, const char *argv[]);
 int lookup_main(int argc, const char *argv[]);
 int stats_main(int argc, const char *argv[]);
+int derive_main(int argc, const char *argv[]);
 
 /*
  * The full help of a subcommand, on standard output: what --help or -h
@@ -23,5 +24,6 @@ void overhead_help(int argc, const char *argv[]);
 void table_help(int argc, const char *argv[]);
 void lookup_help(int argc, const char *argv[]);
 void stats_help(int argc, const char *argv[]);
+void derive_help(int argc, const char *argv[]);
 
 #endif
