@@ -38,7 +38,9 @@
 # The probe (tests/lib/nettest) serves the echo on the real server and
 # watches the client's link (SYN-ACK, ICMP), the real server's (the SYN
 # inside IPIP, the size of the IPIP packets) and the director's (answers
-# that should not pass there).  make demo runs this scenario and shows what it prints.
+# that should not pass there).  Last, the router's table is replaced by
+# what `pmtufix derive' prints on the director, from its IPVS service:
+# the same request gets the same MSS and completes.  make demo runs this scenario and shows what it prints.
 
 source "$(dirname "$0")/../lib/lib.sh"
 
@@ -212,6 +214,18 @@ test_incident() {
 	check_eq "- 1480 1440 2 2 ipip" "$entry" \
 		"table show: MTU, inner MTU, MSS, hits, clamped, layers of $VIP/32" ||
 		return 1
+
+	info "6. the table from the director's own configuration instead:"
+	shown "$d" director pmtufix derive || return 1
+	echo "$OUT" >derived.conf
+	shown "$r" router pmtufix table load lvs derived.conf || return 1
+	request $BIG || return 1
+	info "   the same $BIG-byte request: $T_echoed bytes echoed ($T_STATUS);" \
+		"MSS $T_synack in the SYN-ACK, $T_syn in the SYN"
+	check_eq ok "$T_STATUS" "$BIG bytes, derived table" || return 1
+	check_eq 1440 "$T_synack" "$BIG bytes, derived table: SYN-ACK MSS at the client" || return 1
+	check_eq 1440 "$T_syn" "$BIG bytes, derived table: SYN MSS at the real server" || return 1
+	check_path "$BIG bytes, derived table" || return 1
 }
 
 TMP=$(mktemp -d)

@@ -61,7 +61,11 @@
 #   exactly;
 # - the path MTU a DF socket in $h gets toward the server (the device's,
 #   the xfrm bundle's, or what GRE learns from its first packet over ESP)
-#   is that inner MTU.
+#   is that inner MTU;
+# - with table t replaced by what `pmtufix derive' prints in $h, the host
+#   that owns the tunnels (its devices, routes, SAs and WireGuard peers,
+#   nothing written by hand), the SYN and the SYN-ACK carry that same MSS
+#   and the transfer completes.
 #
 # The IPsec incident: $c and $s, two hosts with ESP transport mode
 # (rfc4106(gcm(aes)), 160-bit key, 128-bit ICV) between them, through $h
@@ -70,7 +74,8 @@
 # --table-name i' (and ip6tables) in $c and the entries "10.0.3.2/32 esp
 # transport aes-gcm", "fd00:3::2/128 esp transport aes-gcm", the SYN
 # carries exactly the MSS of `pmtufix overhead', the transfer completes,
-# and the MTU the kernel uses toward the peer is that inner MTU.
+# and the MTU the kernel uses toward the peer is that inner MTU; and so it
+# does with table i replaced by what `pmtufix derive' prints in $c.
 
 source "$(dirname "$0")/../lib/lib.sh"
 source "$(dirname "$0")/../lib/tunnels.sh"
@@ -378,7 +383,7 @@ test_measure() {
 		names+=("$name")
 		table+="$(server_prefix "$k" "$fam") $layers"$'\n'
 		save "$name" FAM="$fam" IFACE="$ifc" FILL="$fill" \
-			LAYERS="$layers"
+			LAYERS="$layers" PREFIX="$(server_prefix "$k" "$fam")"
 	done <<<"$(tunnels)"
 	expectations >"$RESULTS/expect" &
 	pid=$!
@@ -417,6 +422,23 @@ test_measure() {
 		save "${names[i]}" KMTU="${mtus[i]}"
 	done
 
+	# The same transfers with a table only `pmtufix derive' wrote, on the
+	# head, from its own devices, routes and SAs.
+	ip netns exec "$h" pmtufix derive >"$RESULTS/derived" \
+		2>"$RESULTS/derived.err" || {
+		err "pmtufix derive in the head: $(cat "$RESULTS/derived.err")"
+		return 1
+	}
+	ip netns exec "$r" pmtufix table load t "$RESULTS/derived" || return 1
+	probe_run $CLAMP_SECS $BYTES "${targets[@]}" || return 1
+	n=0
+	for i in "${!names[@]}"; do
+		save "${names[i]}" DERIVED="${PROBE_LINES[i]}"
+		probe_field "${PROBE_LINES[i]}" st=status
+		[ "$st" = ok ] && n=$((n + 1))
+	done
+	info "with the derived table, $n transfers of $BYTES bytes completed"
+
 	# The incident: ESP transport between $c and $s.
 	batch "$c" incident_lines c || return 1
 	batch "$s" incident_lines s || return 1
@@ -435,6 +457,16 @@ test_measure() {
 	probe_cmd mtu "$c" "$INCIDENT4" "$INCIDENT6" || return 1
 	read -r -a mtus <<<"$PROBE_LINE"
 	save incident KMTU4="${mtus[0]}" KMTU6="${mtus[1]}"
+	# And with the table $c derives from its own SAs.
+	ip netns exec "$c" pmtufix derive >"$RESULTS/derived.c" \
+		2>"$RESULTS/derived.err" || {
+		err "pmtufix derive in the client: $(cat "$RESULTS/derived.err")"
+		return 1
+	}
+	ip netns exec "$c" pmtufix table load i "$RESULTS/derived.c" || return 1
+	probe_run $CLAMP_SECS $BYTES "${targets[@]}" || return 1
+	save incident DERIVED4="${PROBE_LINES[0]}" DERIVED6="${PROBE_LINES[1]}" \
+		DLINES="$(grep -v '^#' "$RESULTS/derived.c")"
 
 	wait $pid
 	while read -r name line; do
@@ -541,10 +573,41 @@ test_tunnel() {
 	fi
 	check_eq "$MTU" "$KMTU" "the kernel's path MTU from the tunnel head" ||
 		fails=$((fails + 1))
+
+	# The table pmtufix derive wrote from the head's configuration.
+	derived_line "$PREFIX"
+	info "derived in the head: ${DLINE:-nothing}"
+	probe_field "$DERIVED" st=status syn synack got inner outer frags lost
+	info "with the derived table: SYN MSS $syn, SYN-ACK MSS $synack;" \
+		"$got of $BYTES bytes ($st)"
+	[ -n "$DLINE" ] || {
+		err "pmtufix derive gave no entry for $PREFIX"
+		fails=$((fails + 1))
+	}
+	check_eq "$MSS" "$syn" "with the derived table, the SYN's MSS at the server" ||
+		fails=$((fails + 1))
+	check_eq "$MSS" "$synack" "with the derived table, the SYN-ACK's MSS at the client" ||
+		fails=$((fails + 1))
+	check_eq ok "$st" "with the derived table, the transfer" ||
+		fails=$((fails + 1))
 	[ $fails -eq 0 ]
 }
 
-# incident_case FAMILY NORULE CLAMP KMTU: one family's verdict.
+# derived_line PREFIX: DLINE, the line of the head's derivation for
+# PREFIX, with its comment.
+derived_line() {
+	local line
+
+	DLINE=''
+	while IFS= read -r line; do
+		[ "${line%% *}" = "$1" ] && DLINE=$line
+	done <"$RESULTS/derived"
+	return 0
+}
+
+# incident_case FAMILY NORULE CLAMP KMTU DERIVED PREFIX: one family's
+# verdict; DERIVED is the transfer with the derived table, which must
+# have an entry for PREFIX.
 incident_case() {
 	local fam=$1 kmtu=$4 fails=0 st syn synack got inner outer frags lost
 
@@ -574,19 +637,36 @@ incident_case() {
 	fi
 	check_eq "$MTU" "$kmtu" "IPv$fam: the kernel's MTU toward the peer" ||
 		fails=$((fails + 1))
+	probe_field "$5" st=status syn synack got inner outer frags lost
+	info "IPv$fam with the table the client derived from its SAs: SYN MSS" \
+		"$syn at the server; $got of $BYTES bytes ($st)"
+	[[ $'\n'$DLINES == *$'\n'$6' '* ]] || {
+		err "IPv$fam: pmtufix derive gave no entry for $6"
+		fails=$((fails + 1))
+	}
+	check_eq "$MSS" "$syn" "IPv$fam with the derived table, the SYN's MSS" ||
+		fails=$((fails + 1))
+	check_eq ok "$st" "IPv$fam with the derived table, the transfer" ||
+		fails=$((fails + 1))
 	[ $fails -eq 0 ]
 }
 
 test_incident() {
-	local fails=0
+	local fails=0 line
 
 	loaded incident || return 1
 	if [ -n "$SKIP" ]; then
 		echo "$SKIP"
 		return $ksft_skip
 	fi
-	incident_case 4 "$NORULE4" "$CLAMP4" "$KMTU4" || fails=1
-	incident_case 6 "$NORULE6" "$CLAMP6" "$KMTU6" || fails=1
+	info "derived in the client:"
+	while IFS= read -r line; do
+		info "  $line"
+	done <<<"$DLINES"
+	incident_case 4 "$NORULE4" "$CLAMP4" "$KMTU4" "$DERIVED4" \
+		"$INCIDENT4/32" || fails=1
+	incident_case 6 "$NORULE6" "$CLAMP6" "$KMTU6" "$DERIVED6" \
+		"$INCIDENT6/128" || fails=1
 	[ $fails -eq 0 ]
 }
 
