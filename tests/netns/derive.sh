@@ -10,8 +10,11 @@
 # 1. What cannot be modelled (a device kind pmtufix does not know, an
 #    external tunnel, one without a remote, ESP without integrity, BEET
 #    mode, AH, an algorithm pmtufix does not have, a policy with no SA
-#    yet) gives a comment and no entry, and a line on stderr; beside them,
-#    tunnels it models give their entries.
+#    yet, IPVS's GUE with remote checksum offload) gives a comment and no
+#    entry, and a line on stderr; beside them, tunnels it models (IPVS
+#    over GRE and GUE too) give their entries.  Without CAP_NET_ADMIN it
+#    reads nothing and says why; an unprivileged user in namespaces of its
+#    own sees those alone.
 # 2. Drift: a table loaded from the derivation has none; a tunnel route,
 #    an SA or a real server added, a real server over a narrower path, a
 #    route removed: `derive --check' reports exactly that, exits 1, and
@@ -84,7 +87,7 @@ has_entry() {
 }
 
 test_unmodelled() {
-	local fails=0 f line
+	local fails=0 f line ipvs
 
 	require_cmd jq || return $?
 	modprobe -a ip_vti ip_gre ipip ip6_tunnel vxlan fou xfrm_user esp4 ah4 \
@@ -128,11 +131,31 @@ test_unmodelled() {
 	xfrm policy add src 0.0.0.0/0 dst 10.83.0.0/24 dir out tmpl src 10.0.0.1 dst 10.0.0.2 proto esp reqid 0x106 mode tunnel
 	EOF
 
+	# IPVS tunnelling by GRE and GUE, where ipvsadm has them.
+	ipvs=0
+	if command -v ipvsadm >/dev/null && modprobe -a ip_vs 2>/dev/null; then
+		ip netns exec "$a" ipvsadm -R <<-EOF && ipvs=1
+		-A -t 192.0.2.81:80 -s rr
+		-a -t 192.0.2.81:80 -r 10.0.0.2:80 -i --tun-type gre --tun-csum
+		-A -t 192.0.2.82:80 -s rr
+		-a -t 192.0.2.82:80 -r 10.0.0.2:80 -i --tun-type gue --tun-port 6080
+		-A -t 192.0.2.83:80 -s rr
+		-a -t 192.0.2.83:80 -r 10.0.0.2:80 -i --tun-type gue --tun-port 6080 --tun-remcsum
+		EOF
+	fi
+
 	pmt derive >"$TMP/out" 2>"$TMP/err" || {
 		err "pmtufix derive failed: $(cat "$TMP/err")"
 		return 1
 	}
 	sed 's/^/# derive: /' "$TMP/out"
+	if [ $ipvs = 1 ]; then
+		has_entry 192.0.2.81/32 "192.0.2.81/32 mtu 1500 gre csum" || fails=$((fails + 1))
+		has_entry 192.0.2.82/32 "192.0.2.82/32 mtu 1500 ipip gue" || fails=$((fails + 1))
+		no_entry 192.0.2.83/32 "gue with remote checksum offload" || fails=$((fails + 1))
+	else
+		info "ipvsadm without --tun-type: IPVS over GRE and GUE not checked"
+	fi
 	no_entry 10.71.0.0/24 "of kind vti, which pmtufix does not model" || fails=$((fails + 1))
 	no_entry 10.72.0.0/24 "external (collect_md) vxlan" || fails=$((fails + 1))
 	no_entry 10.73.0.0/24 "without a remote address" || fails=$((fails + 1))
@@ -158,6 +181,26 @@ test_unmodelled() {
 	# Nothing else: the wide link needs no entry.
 	check_eq 0 "$(grep -c '^10\.0\.0\.' "$TMP/out")" "entries for the 1500-byte link" ||
 		fails=$((fails + 1))
+	# Without CAP_NET_ADMIN nothing is read; in a namespace of its own an
+	# unprivileged user reads that namespace alone.
+	ip netns exec "$a" setpriv --reuid 65534 --regid 65534 --clear-groups \
+		pmtufix derive >/dev/null 2>"$TMP/err"
+	check_eq 2 $? "derive without CAP_NET_ADMIN: exit status" || fails=$((fails + 1))
+	grep -q 'xfrm policies and states: Operation not permitted (reading them needs CAP_NET_ADMIN' "$TMP/err" || {
+		err "derive without CAP_NET_ADMIN: $(cat "$TMP/err")"
+		fails=$((fails + 1))
+	}
+	line=$(ip netns exec "$a" setpriv --reuid 65534 --regid 65534 --clear-groups \
+		unshare -Urn pmtufix derive 2>"$TMP/err")
+	check_eq 0 $? "derive in a user and network namespace of its own: exit status" ||
+		fails=$((fails + 1))
+	check_eq "" "$line" "derive in a user and network namespace of its own: what it sees" ||
+		fails=$((fails + 1))
+	# IPVS answers the initial user namespace's CAP_NET_ADMIN alone.
+	check_eq "pmtufix derive: IPVS services: not readable without CAP_NET_ADMIN in the initial user namespace: no IPVS entries" \
+		"$(cat "$TMP/err")" "derive in a user and network namespace of its own: stderr" ||
+		fails=$((fails + 1))
+
 	# The output loads as it is, and its JSON says the same.
 	pmt table create d || return 1
 	pmt table load d "$TMP/out" || fails=$((fails + 1))
@@ -198,7 +241,7 @@ test_drift() {
 	require_cmd ipvsadm || return $?
 	modprobe -a ip_vs ipip ip_gre xfrm_user esp4 2>/dev/null || {
 		echo "no ip_vs, ipip or ip_gre module"
-		return $ksft_skip
+		return "$ksft_skip"
 	}
 	setup || return 1
 	ip -n "$a" -batch - <<-EOF || return 1

@@ -5,7 +5,8 @@
  * devices and the routes through them, IPVS services tunnelling to their
  * real servers.  derive.c is the command (output, merging with a
  * hand-written file, comparing with a loaded table); derive_sys.c reads
- * the kernel and works out each entry.
+ * the kernel (derive_xfrm.c its policies and SAs, derive_nl.c the
+ * attributes) and works out each entry.
  */
 #ifndef _PMTUFIX_DERIVE_H
 #define _PMTUFIX_DERIVE_H

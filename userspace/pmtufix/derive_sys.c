@@ -18,7 +18,6 @@
  * transforms) gives a note and no entry.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,279 +31,13 @@
 #include <linux/lwtunnel.h>
 #include <linux/mpls_iptunnel.h>
 #include <linux/rtnetlink.h>
-#include <linux/udp.h>
 #include <linux/wireguard.h>
-#include <linux/xfrm.h>
 
 #include "array.h"
 #include "core/limits.h"
 #include "derive.h"
+#include "derive_sys.h"
 #include "genl.h"
-
-#define DEPTH_MAX	4	/* tunnels in tunnels, SAs over tunnels */
-#define NHOPS_MAX	16	/* nexthops of a route considered */
-
-#ifndef UDP_ENCAP_ESPINUDP
-#define UDP_ENCAP_ESPINUDP	2
-#endif
-
-/* Attributes by type, for the types below TB_MAX. */
-#define TB_MAX	64
-
-struct tb {
-	const struct nlattr *a[TB_MAX];
-};
-
-static int tb_cb(const struct nlattr *attr, void *data)
-{
-	struct tb *t = data;
-	unsigned int type = mnl_attr_get_type(attr);
-
-	if (type < TB_MAX)
-		t->a[type] = attr;
-	return MNL_CB_OK;
-}
-
-static void tb_msg(struct tb *t, const struct nlmsghdr *nlh, size_t off)
-{
-	memset(t, 0, sizeof(*t));
-	mnl_attr_parse(nlh, off, tb_cb, t);
-}
-
-static void tb_nest(struct tb *t, const struct nlattr *nest)
-{
-	memset(t, 0, sizeof(*t));
-	if (nest)
-		mnl_attr_parse_nested(nest, tb_cb, t);
-}
-
-/* Attribute @i's payload when it has at least @len bytes, else NULL. */
-static const void *tb_get(const struct tb *t, unsigned int i, size_t len)
-{
-	if (i >= TB_MAX || !t->a[i] || mnl_attr_get_payload_len(t->a[i]) < len)
-		return NULL;
-	return mnl_attr_get_payload(t->a[i]);
-}
-
-static int tb_u32(const struct tb *t, unsigned int i, u32 *v)
-{
-	const void *p = tb_get(t, i, 4);
-
-	if (p)
-		memcpy(v, p, 4);
-	return p ? 0 : -1;
-}
-
-static int tb_u16(const struct tb *t, unsigned int i, u16 *v)
-{
-	const void *p = tb_get(t, i, 2);
-
-	if (p)
-		memcpy(v, p, 2);
-	return p ? 0 : -1;
-}
-
-static int tb_u8(const struct tb *t, unsigned int i, u8 *v)
-{
-	const u8 *p = tb_get(t, i, 1);
-
-	if (p)
-		*v = *p;
-	return p ? 0 : -1;
-}
-
-/* An address of @family (PMTUFIX_IPV4/6) into @a, zero-padded. */
-static int tb_addr(const struct tb *t, unsigned int i, unsigned int family,
-		   u8 a[16])
-{
-	size_t len = family == PMTUFIX_IPV6 ? 16 : 4;
-	const void *p = tb_get(t, i, len);
-
-	memset(a, 0, 16);
-	if (p)
-		memcpy(a, p, len);
-	return p ? 0 : -1;
-}
-
-static unsigned int fam_of(int af)
-{
-	return af == AF_INET6 ? PMTUFIX_IPV6 : af == AF_INET ? PMTUFIX_IPV4 : 0;
-}
-
-static int af_of(unsigned int family)
-{
-	return family == PMTUFIX_IPV6 ? AF_INET6 : AF_INET;
-}
-
-static int addr_zero(const u8 a[16])
-{
-	static const u8 zero[16];
-
-	return !memcmp(a, zero, 16);
-}
-
-static void addr_str(unsigned int family, const u8 a[16], char *buf,
-		     size_t size)
-{
-	if (!inet_ntop(af_of(family), a, buf, size))
-		snprintf(buf, size, "?");
-}
-
-/* Whether @a is in @p/@plen, both of @family. */
-static int in_prefix(unsigned int family, const u8 a[16], const u8 p[16],
-		     unsigned int plen)
-{
-	unsigned int bits = family == PMTUFIX_IPV6 ? 128 : 32, i;
-
-	if (plen > bits)
-		return 0;
-	for (i = 0; i < plen / 8; i++)
-		if (a[i] != p[i])
-			return 0;
-	if (plen % 8) {
-		u8 mask = (u8)(0xff << (8 - plen % 8));
-
-		if ((a[i] ^ p[i]) & mask)
-			return 0;
-	}
-	return 1;
-}
-
-/* The kernel's view, read once. */
-
-enum link_kind {
-	LK_PLAIN,	/* sends packets as they are: veth, vlan, bond, ... */
-	LK_IPIP,
-	LK_SIT,
-	LK_IP6TNL,
-	LK_GRE,
-	LK_GRETAP,
-	LK_IP6GRE,
-	LK_IP6GRETAP,
-	LK_VXLAN,
-	LK_GENEVE,
-	LK_WG,
-	LK_UNKNOWN,	/* why says what */
-};
-
-struct peer {
-	unsigned int family;
-	u8 addr[16];
-};
-
-struct link {
-	int ifindex;
-	char name[IF_NAMESIZE];
-	char kind[24];
-	enum link_kind lk;
-	u32 mtu;
-	unsigned int ofamily;	/* of the outer addresses */
-	u8 local[16], remote[16];
-	u8 proto;		/* what ipip, sit and ip6tnl carry, 0: both */
-	u32 flags;		/* PMTUFIX_LAYER_F_GRE_* and NO_ENCAPLIMIT */
-	u16 encap;		/* TUNNEL_ENCAP_* */
-	char why[160];
-	/* WireGuard: the peers' endpoints, read when a route needs them. */
-	int wg_read;
-	struct peer *peers;
-	size_t npeers, cappeers, peers_without;
-};
-
-struct nexthop {
-	int oif;
-	u16 encap_type;
-	unsigned int labels;	/* MPLS labels pushed */
-};
-
-struct route {
-	unsigned int family;
-	u8 dst[16];
-	unsigned int plen;
-	u32 priority;
-	u32 mtu;		/* the route's own MTU metric, 0 if none */
-	unsigned int nnh;
-	struct nexthop nh[NHOPS_MAX];
-	int truncated;		/* more nexthops than NHOPS_MAX */
-};
-
-/* A route that needs no entry: only what tells whether it is used. */
-struct plain_route {
-	u8 dst[16];
-	u8 family, plen;
-	u32 priority;
-};
-
-struct policy {
-	struct xfrm_userpolicy_info info;
-	unsigned int ntmpl;
-	struct xfrm_user_tmpl tmpl[4];
-	int other;		/* an attribute that makes it special */
-};
-
-struct state {
-	struct xfrm_usersa_info info;
-	struct pmtufix_layer esp;	/* mode and family still to be set */
-	int natt;
-	char alg[160];		/* the kernel's names, for notes */
-	char why[160];		/* what cannot be modelled, or "" */
-};
-
-struct sys {
-	const struct dv_options *o;
-	struct pmtufix_nl rt, gen;
-	struct link *links;
-	size_t nlinks, caplinks;
-	struct route *routes;
-	size_t nroutes, caproutes;
-	struct plain_route *plain;
-	size_t nplain, capplain;
-	struct policy *pols;
-	size_t npols, cappols;
-	struct state *sas;
-	size_t nsas, capsas;
-	int have_gen;
-	u16 wg_family;
-};
-
-/* A path: layers outermost first on a link of MTU base. */
-struct path {
-	u32 base;
-	unsigned int n;
-	struct pmtufix_layer l[PMTUFIX_MAX_LAYERS];
-	char desc[360];
-};
-
-static void path_addf(struct path *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void path_addf(struct path *p, const char *fmt, ...)
-{
-	size_t len = strlen(p->desc);
-	va_list ap;
-
-	if (len >= sizeof(p->desc) - 1)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(p->desc + len, sizeof(p->desc) - len, fmt, ap);
-	va_end(ap);
-}
-
-static u32 path_mtu(const struct path *p, unsigned int family)
-{
-	return pmtufix_stack_mtu(p->l, p->n, family, p->base);
-}
-
-/* Appends @l to the inside of @p; -1 with @why when it is too deep. */
-static int path_push(struct path *p, const struct pmtufix_layer *l,
-		     char *why, size_t wlen)
-{
-	if (p->n >= PMTUFIX_MAX_LAYERS) {
-		snprintf(why, wlen, "more than %d layers", PMTUFIX_MAX_LAYERS);
-		return -1;
-	}
-	p->l[p->n++] = *l;
-	return 0;
-}
 
 /* Links */
 
@@ -353,7 +86,6 @@ static void link_encap(struct link *k, const struct tb *d, unsigned int type,
 static void link_iptun(struct link *k, const struct tb *d)
 {
 	u32 flags = 0;
-	u8 md = 0;
 
 	k->ofamily = k->lk == LK_IP6TNL ? PMTUFIX_IPV6 : PMTUFIX_IPV4;
 	tb_addr(d, IFLA_IPTUN_LOCAL, k->ofamily, k->local);
@@ -362,8 +94,7 @@ static void link_iptun(struct link *k, const struct tb *d)
 	tb_u32(d, IFLA_IPTUN_FLAGS, &flags);
 	if (k->lk == LK_IP6TNL && (flags & IP6_TNL_F_IGN_ENCAP_LIMIT))
 		k->flags |= PMTUFIX_LAYER_F_NO_ENCAPLIMIT;
-	if (d->a[IFLA_IPTUN_COLLECT_METADATA] ||
-	    (!tb_u8(d, IFLA_IPTUN_COLLECT_METADATA, &md) && md)) {
+	if (d->a[IFLA_IPTUN_COLLECT_METADATA]) {
 		link_unknown(k, "an external (collect_md) tunnel: its remotes are per packet");
 		return;
 	}
@@ -403,24 +134,24 @@ static void link_gre(struct link *k, const struct tb *d)
 
 static void link_vxlan(struct link *k, const struct tb *d)
 {
-	if (d->a[IFLA_VXLAN_COLLECT_METADATA] &&
-	    mnl_attr_get_payload_len(d->a[IFLA_VXLAN_COLLECT_METADATA]) >= 1 &&
-	    *(const u8 *)mnl_attr_get_payload(d->a[IFLA_VXLAN_COLLECT_METADATA])) {
+	u8 md = 0;
+
+	/* A u8, 0 or 1, where the other kinds have a flag. */
+	if (!tb_u8(d, IFLA_VXLAN_COLLECT_METADATA, &md) && md) {
 		link_unknown(k, "an external (collect_md) vxlan: its remotes are per packet");
 		return;
 	}
-	if (!tb_addr(d, IFLA_VXLAN_GROUP6, PMTUFIX_IPV6, k->remote) ||
-	    !tb_addr(d, IFLA_VXLAN_LOCAL6, PMTUFIX_IPV6, k->local)) {
-		k->ofamily = PMTUFIX_IPV6;
-		tb_addr(d, IFLA_VXLAN_GROUP6, PMTUFIX_IPV6, k->remote);
-		tb_addr(d, IFLA_VXLAN_LOCAL6, PMTUFIX_IPV6, k->local);
-	} else if (!tb_addr(d, IFLA_VXLAN_GROUP, PMTUFIX_IPV4, k->remote) ||
-		   !tb_addr(d, IFLA_VXLAN_LOCAL, PMTUFIX_IPV4, k->local)) {
-		k->ofamily = PMTUFIX_IPV4;
-		tb_addr(d, IFLA_VXLAN_GROUP, PMTUFIX_IPV4, k->remote);
-		tb_addr(d, IFLA_VXLAN_LOCAL, PMTUFIX_IPV4, k->local);
+	/* The remote and the local address are of one family. */
+	k->ofamily = d->a[IFLA_VXLAN_GROUP6] || d->a[IFLA_VXLAN_LOCAL6] ?
+		     PMTUFIX_IPV6 : PMTUFIX_IPV4;
+	if (k->ofamily == PMTUFIX_IPV6) {
+		tb_addr(d, IFLA_VXLAN_GROUP6, k->ofamily, k->remote);
+		tb_addr(d, IFLA_VXLAN_LOCAL6, k->ofamily, k->local);
+	} else {
+		tb_addr(d, IFLA_VXLAN_GROUP, k->ofamily, k->remote);
+		tb_addr(d, IFLA_VXLAN_LOCAL, k->ofamily, k->local);
 	}
-	if (addr_zero(k->remote))
+	if (dv_addr_zero(k->remote))
 		link_unknown(k, "a vxlan without a remote: its remotes are in the forwarding database");
 }
 
@@ -430,11 +161,10 @@ static void link_geneve(struct link *k, const struct tb *d)
 		link_unknown(k, "an external (collect_md) geneve: its remotes are per packet");
 		return;
 	}
-	if (!tb_addr(d, IFLA_GENEVE_REMOTE6, PMTUFIX_IPV6, k->remote))
-		k->ofamily = PMTUFIX_IPV6;
-	else if (!tb_addr(d, IFLA_GENEVE_REMOTE, PMTUFIX_IPV4, k->remote))
-		k->ofamily = PMTUFIX_IPV4;
-	if (addr_zero(k->remote))
+	k->ofamily = d->a[IFLA_GENEVE_REMOTE6] ? PMTUFIX_IPV6 : PMTUFIX_IPV4;
+	tb_addr(d, k->ofamily == PMTUFIX_IPV6 ? IFLA_GENEVE_REMOTE6 :
+		IFLA_GENEVE_REMOTE, k->ofamily, k->remote);
+	if (dv_addr_zero(k->remote))
 		link_unknown(k, "a geneve without a remote");
 }
 
@@ -497,7 +227,7 @@ static void link_kind(struct link *k, const struct nlattr *info)
 		break;
 	}
 	if (k->lk != LK_UNKNOWN && k->lk != LK_WG && k->lk != LK_VXLAN &&
-	    k->lk != LK_GENEVE && addr_zero(k->remote))
+	    k->lk != LK_GENEVE && dv_addr_zero(k->remote))
 		link_unknown(k, "a tunnel without a remote address");
 }
 
@@ -559,7 +289,7 @@ static int route_parse(const struct nlmsghdr *nlh, struct route *r)
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
 		return -1;
 	memset(r, 0, sizeof(*r));
-	r->family = fam_of(rtm->rtm_family);
+	r->family = dv_family(rtm->rtm_family);
 	r->plen = rtm->rtm_dst_len;
 	tb_msg(&t, nlh, sizeof(*rtm));
 	if (!r->family)
@@ -596,10 +326,6 @@ static int route_parse(const struct nlmsghdr *nlh, struct route *r)
 	return 0;
 }
 
-static const struct policy *policy_find(const struct sys *s,
-					unsigned int family, const u8 *dst,
-					unsigned int plen, const u8 *src,
-					u8 proto, char *why, size_t wlen);
 
 /*
  * Whether route @r leaves as it is, on links at least as wide as the
@@ -618,7 +344,7 @@ static int route_plain(const struct sys *s, const struct route *r)
 		    k->mtu < s->o->mtu)
 			return 0;
 	}
-	return !policy_find(s, r->family, r->dst, r->plen, NULL, 0, NULL, 0);
+	return !dv_policy_find(s, r->family, r->dst, r->plen, NULL, 0, NULL, 0);
 }
 
 static int route_cb(const struct nlmsghdr *nlh, void *data)
@@ -664,22 +390,6 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int dump(struct pmtufix_nl *h, u16 type, int family, size_t hdrlen,
-		mnl_cb_t cb, void *data)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(h->buf);
-	struct rtgenmsg *g;
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = ++h->seq;
-	if (hdrlen) {
-		g = mnl_nlmsg_put_extra_header(nlh, hdrlen);
-		g->rtgen_family = family;
-	}
-	return pmtufix_nl_talk(h, nlh, cb, data);
-}
-
 struct get_ctx {
 	struct route *r;
 	int found;
@@ -709,12 +419,12 @@ static int route_get(struct sys *s, unsigned int family, const u8 *dst,
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
 	nlh->nlmsg_seq = ++s->rt.seq;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = af_of(family);
+	rtm->rtm_family = dv_af(family);
 	rtm->rtm_dst_len = len * 8;
 	/* The route itself, not a cached path MTU that will expire. */
 	rtm->rtm_flags = RTM_F_FIB_MATCH;
 	mnl_attr_put(nlh, RTA_DST, len, dst);
-	if (src && !addr_zero(src)) {
+	if (src && !dv_addr_zero(src)) {
 		rtm->rtm_src_len = len * 8;
 		mnl_attr_put(nlh, RTA_SRC, len, src);
 	}
@@ -722,245 +432,6 @@ static int route_get(struct sys *s, unsigned int family, const u8 *dst,
 	if (!ret && !g.found)
 		ret = -ENOENT;
 	return ret;
-}
-
-/* xfrm */
-
-static int policy_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct xfrm_userpolicy_info *pi = mnl_nlmsg_get_payload(nlh);
-	const struct xfrm_userpolicy_type *pt;
-	struct sys *s = data;
-	struct policy *v, *p;
-	u32 if_id = 0;
-	struct tb t;
-	size_t len;
-
-	if (nlh->nlmsg_type != XFRM_MSG_NEWPOLICY ||
-	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*pi))
-		return MNL_CB_OK;
-	if (pi->dir != XFRM_POLICY_OUT)
-		return MNL_CB_OK;
-	v = array_grow(s->pols, &s->cappols, s->npols, sizeof(*v), 16);
-	if (!v)
-		return MNL_CB_ERROR;
-	s->pols = v;
-	p = &v[s->npols++];
-	memset(p, 0, sizeof(*p));
-	p->info = *pi;
-	tb_msg(&t, nlh, sizeof(*pi));
-	if (t.a[XFRMA_TMPL]) {
-		len = mnl_attr_get_payload_len(t.a[XFRMA_TMPL]);
-		p->ntmpl = len / sizeof(struct xfrm_user_tmpl);
-		if (p->ntmpl > 4)
-			p->ntmpl = 4;
-		memcpy(p->tmpl, mnl_attr_get_payload(t.a[XFRMA_TMPL]),
-		       p->ntmpl * sizeof(struct xfrm_user_tmpl));
-	}
-	/*
-	 * Sub policies (Mobile IPv6), those of xfrm interfaces and those for
-	 * marked packets: none decides for a prefix alone.
-	 */
-	pt = tb_get(&t, XFRMA_POLICY_TYPE, sizeof(*pt));
-	if ((pt && pt->type != XFRM_POLICY_TYPE_MAIN) ||
-	    (!tb_u32(&t, XFRMA_IF_ID, &if_id) && if_id) ||
-	    t.a[XFRMA_MARK])
-		p->other = 1;
-	return MNL_CB_OK;
-}
-
-struct alg {
-	const char *name;
-	u8 id;
-};
-
-static const struct alg aeads[] = {
-	{ "rfc4106(gcm(aes))", PMTUFIX_ESP_AES_GCM },
-	{ "rfc4309(ccm(aes))", PMTUFIX_ESP_AES_CCM },
-	{ "rfc7539esp(chacha20,poly1305)", PMTUFIX_ESP_CHACHA20_POLY1305 },
-	{ "rfc4543(gcm(aes))", PMTUFIX_ESP_AES_GMAC },
-}, ciphers[] = {
-	{ "cbc(aes)", PMTUFIX_ESP_AES_CBC },
-	{ "rfc3686(ctr(aes))", PMTUFIX_ESP_AES_CTR },
-	{ "cbc(des3_ede)", PMTUFIX_ESP_3DES_CBC },
-	{ "ecb(cipher_null)", PMTUFIX_ESP_NULL },
-}, integs[] = {
-	{ "hmac(md5)", PMTUFIX_ESP_HMAC_MD5 },
-	{ "hmac(sha1)", PMTUFIX_ESP_HMAC_SHA1 },
-	{ "hmac(sha256)", PMTUFIX_ESP_HMAC_SHA256 },
-	{ "hmac(sha384)", PMTUFIX_ESP_HMAC_SHA384 },
-	{ "hmac(sha512)", PMTUFIX_ESP_HMAC_SHA512 },
-	{ "xcbc(aes)", PMTUFIX_ESP_AES_XCBC },
-	{ "cmac(aes)", PMTUFIX_ESP_AES_CMAC },
-};
-
-/* The pmtufix id of the kernel's algorithm @name in @v, into *@id. */
-static int alg_lookup(const struct alg *v, size_t n, const char *name, u8 *id)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(name, v[i].name)) {
-			*id = v[i].id;
-			return 1;
-		}
-	return 0;
-}
-
-#define ALG_LOOKUP(v, name, id) alg_lookup(v, sizeof(v) / sizeof(v[0]), name, id)
-
-/* The algorithm name of an xfrm_algo* payload, NUL-terminated. */
-static const char *alg_name(const struct nlattr *a, size_t min, char *buf)
-{
-	if (!a || mnl_attr_get_payload_len(a) < min)
-		return NULL;
-	memcpy(buf, mnl_attr_get_payload(a), 64);
-	buf[63] = '\0';
-	return buf;
-}
-
-static void state_algs(struct state *x, const struct tb *t)
-{
-	char name[64], iname[64];
-	const struct xfrm_algo_aead *aead;
-	const struct xfrm_algo_auth *auth;
-	const char *n;
-	u16 bits = 0;
-	u32 tfc = 0;
-
-	x->esp.type = PMTUFIX_LAYER_ESP;
-	n = alg_name(t->a[XFRMA_ALG_AEAD], sizeof(*aead), name);
-	if (n) {
-		aead = mnl_attr_get_payload(t->a[XFRMA_ALG_AEAD]);
-		bits = aead->alg_icv_len;
-		snprintf(x->alg, sizeof(x->alg), "aead %s icv %u", n, bits);
-		if (!ALG_LOOKUP(aeads, n, &x->esp.esp_cipher))
-			snprintf(x->why, sizeof(x->why),
-				 "AEAD algorithm %s, which pmtufix does not model", n);
-	} else if ((n = alg_name(t->a[XFRMA_ALG_CRYPT], sizeof(struct xfrm_algo),
-				 name))) {
-		snprintf(x->alg, sizeof(x->alg), "enc %s", n);
-		if (!ALG_LOOKUP(ciphers, n, &x->esp.esp_cipher))
-			snprintf(x->why, sizeof(x->why),
-				 "cipher %s, which pmtufix does not model", n);
-		n = alg_name(t->a[XFRMA_ALG_AUTH_TRUNC], sizeof(*auth), iname);
-		if (!n) {
-			snprintf(x->why, sizeof(x->why),
-				 "ESP without integrity, which pmtufix does not model");
-		} else {
-			auth = mnl_attr_get_payload(t->a[XFRMA_ALG_AUTH_TRUNC]);
-			bits = auth->alg_trunc_len;
-			snprintf(x->alg + strlen(x->alg),
-				 sizeof(x->alg) - strlen(x->alg),
-				 " auth %s icv %u", n, bits);
-			if (!x->why[0] && !ALG_LOOKUP(integs, n, &x->esp.esp_integ))
-				snprintf(x->why, sizeof(x->why),
-					 "integrity algorithm %s, which pmtufix does not model",
-					 n);
-		}
-	} else {
-		snprintf(x->why, sizeof(x->why), "no cipher the kernel reports");
-	}
-	if (!tb_u32(t, XFRMA_TFCPAD, &tfc) && tfc && !x->why[0])
-		snprintf(x->why, sizeof(x->why),
-			 "traffic flow confidentiality padding (tfcpad %u)", tfc);
-	x->esp.esp_icv = bits;
-	if (t->a[XFRMA_ALG_COMP] && !x->why[0])
-		snprintf(x->why, sizeof(x->why), "IP compression");
-}
-
-static int state_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct xfrm_usersa_info *si = mnl_nlmsg_get_payload(nlh);
-	const struct xfrm_encap_tmpl *en;
-	struct sys *s = data;
-	struct state *v, *x;
-	struct tb t;
-
-	if (nlh->nlmsg_type != XFRM_MSG_NEWSA ||
-	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*si))
-		return MNL_CB_OK;
-	if (si->id.proto != IPPROTO_ESP)
-		return MNL_CB_OK;
-	v = array_grow(s->sas, &s->capsas, s->nsas, sizeof(*v), 16);
-	if (!v)
-		return MNL_CB_ERROR;
-	s->sas = v;
-	x = &v[s->nsas++];
-	memset(x, 0, sizeof(*x));
-	x->info = *si;
-	tb_msg(&t, nlh, sizeof(*si));
-	state_algs(x, &t);
-	en = tb_get(&t, XFRMA_ENCAP, sizeof(*en));
-	if (en && en->encap_type == UDP_ENCAP_ESPINUDP)
-		x->natt = 1;
-	else if (en && !x->why[0])
-		snprintf(x->why, sizeof(x->why),
-			 "ESP encapsulation of type %u, which pmtufix does not model",
-			 en->encap_type);
-	switch (si->mode) {
-	case XFRM_MODE_TRANSPORT:
-		x->esp.esp_mode = PMTUFIX_ESP_TRANSPORT;
-		break;
-	case XFRM_MODE_TUNNEL:
-		x->esp.esp_mode = si->family == AF_INET6 ? PMTUFIX_ESP_TUNNEL6 :
-			PMTUFIX_ESP_TUNNEL;
-		break;
-	default:
-		if (!x->why[0])
-			snprintf(x->why, sizeof(x->why),
-				 "xfrm mode %u, which pmtufix does not model",
-				 si->mode);
-	}
-	if (x->natt)
-		x->esp.flags |= PMTUFIX_LAYER_F_NATT;
-	return MNL_CB_OK;
-}
-
-/*
- * The outbound policy that decides a packet of @family to @dst (from
- * @src when known) of @proto (0: any, a prefix's TCP): the matching one of
- * lowest priority value.  With @plen, every address of @dst/@plen must
- * match, or the policy is not taken.  NULL when none matches.
- */
-static const struct policy *policy_find(const struct sys *s,
-					unsigned int family, const u8 *dst,
-					unsigned int plen, const u8 *src,
-					u8 proto, char *why, size_t wlen)
-{
-	const struct policy *best = NULL, *p;
-	const struct xfrm_selector *sel;
-	u8 d[16], a[16];
-	size_t i;
-
-	for (i = 0; i < s->npols; i++) {
-		p = &s->pols[i];
-		sel = &p->info.sel;
-		if (fam_of(sel->family) != family || p->other || sel->ifindex)
-			continue;
-		memcpy(d, &sel->daddr, 16);
-		memcpy(a, dst, 16);
-		if (sel->prefixlen_d > plen || !in_prefix(family, a, d, sel->prefixlen_d))
-			continue;
-		if (src && sel->prefixlen_s) {
-			memcpy(d, &sel->saddr, 16);
-			memcpy(a, src, 16);
-			if (!in_prefix(family, a, d, sel->prefixlen_s))
-				continue;
-		}
-		if (sel->proto && sel->proto != (proto ? proto : IPPROTO_TCP))
-			continue;
-		if (sel->dport_mask || sel->sport_mask) {
-			if (why)
-				snprintf(why, wlen,
-					 "xfrm policy %u selects by port, which a table entry cannot",
-					 p->info.index);
-			return NULL;
-		}
-		if (!best || p->info.priority < best->info.priority)
-			best = p;
-	}
-	return best;
 }
 
 static int path_to(struct sys *s, unsigned int family, const u8 *dst,
@@ -998,7 +469,7 @@ static int sa_path(struct sys *s, const struct policy *pol,
 			 tm->id.proto == IPPROTO_COMP ? "IPcomp" : "a protocol other than ESP");
 		return -1;
 	}
-	ofam = tm->mode == XFRM_MODE_TUNNEL ? fam_of(tm->family) : family;
+	ofam = tm->mode == XFRM_MODE_TUNNEL ? dv_family(tm->family) : family;
 	if (!ofam)
 		ofam = family;
 	memcpy(d, &tm->id.daddr, 16);
@@ -1006,14 +477,14 @@ static int sa_path(struct sys *s, const struct policy *pol,
 		x = &s->sas[i];
 		memcpy(sd, &x->info.id.daddr, 16);
 		memcpy(ss, &x->info.saddr, 16);
-		if (x->info.mode != tm->mode || fam_of(x->info.family) != ofam ||
+		if (x->info.mode != tm->mode || dv_family(x->info.family) != ofam ||
 		    (tm->reqid && x->info.reqid != tm->reqid) ||
 		    (tm->id.spi && x->info.id.spi != tm->id.spi))
 			continue;
-		if (!addr_zero(d) ? memcmp(sd, d, 16) :
-		    !in_prefix(ofam, sd, dst, plen))
+		if (!dv_addr_zero(d) ? memcmp(sd, d, 16) :
+		    !dv_in_prefix(ofam, sd, dst, plen))
 			continue;
-		if (!addr_zero((const u8 *)&tm->saddr) &&
+		if (!dv_addr_zero((const u8 *)&tm->saddr) &&
 		    memcmp(ss, &tm->saddr, 16))
 			continue;
 		n++;
@@ -1034,21 +505,22 @@ static int sa_path(struct sys *s, const struct policy *pol,
 				    x->natt ? IPPROTO_UDP : IPPROTO_ESP, 0,
 				    depth + 1, &q, w, sizeof(w)))
 				goto fail;
-		} else if (path_to(s, family, plen == (family == PMTUFIX_IPV6 ? 128U : 32U) ? dst : sd,
-				   NULL, 0, 0, depth + 1, &q, w, sizeof(w))) {
+		} else if (path_to(s, family, sd, ss, 0, 0, depth + 1, &q, w,
+				   sizeof(w))) {
+			/* Transport: the SA's peer is the packet's destination. */
 			goto fail;
 		}
-		addr_str(ofam, sd, a, sizeof(a));
-		path_addf(&q, "; SA spi 0x%08x %s to %s (%s%s)",
-			  ntohl(x->info.id.spi),
-			  tm->mode == XFRM_MODE_TUNNEL ? "tunnel" : "transport",
-			  a, x->alg, x->natt ? ", UDP encapsulation" : "");
-		if (path_push(&q, &x->esp, w, sizeof(w)))
+		dv_addr_str(ofam, sd, a, sizeof(a));
+		dv_path_addf(&q, "; SA spi 0x%08x %s to %s (%s%s)",
+			     ntohl(x->info.id.spi),
+			     tm->mode == XFRM_MODE_TUNNEL ? "tunnel" : "transport",
+			     a, x->alg, x->natt ? ", UDP encapsulation" : "");
+		if (dv_path_push(&q, &x->esp, w, sizeof(w)))
 			goto fail;
 		/* Drop the ICV when it is the algorithm's own default. */
 		if (q.l[q.n - 1].esp_icv == pmtufix_esp_default_icv(&q.l[q.n - 1]))
 			q.l[q.n - 1].esp_icv = 0;
-		mtu = path_mtu(&q, family);
+		mtu = dv_path_mtu(&q, family);
 		if (!bmtu || mtu < bmtu) {
 			best = q;
 			bmtu = mtu;
@@ -1127,13 +599,13 @@ static int link_layers(const struct link *k, unsigned int inner,
 	if ((k->lk == LK_VXLAN || k->lk == LK_GENEVE || k->lk == LK_WG) &&
 	    ofam == PMTUFIX_IPV6)
 		l.flags |= PMTUFIX_LAYER_F_UNDERLAY6;
-	if (path_push(p, &l, why, wlen))
+	if (dv_path_push(p, &l, why, wlen))
 		return -1;
 	if (k->encap == TUNNEL_ENCAP_FOU || k->encap == TUNNEL_ENCAP_GUE) {
 		memset(&l, 0, sizeof(l));
 		l.type = k->encap == TUNNEL_ENCAP_FOU ? PMTUFIX_LAYER_FOU :
 			 PMTUFIX_LAYER_GUE;
-		return path_push(p, &l, why, wlen);
+		return dv_path_push(p, &l, why, wlen);
 	}
 	return 0;
 }
@@ -1172,7 +644,7 @@ static int link_path(struct sys *s, struct link *k, unsigned int inner,
 	if (k->lk == LK_PLAIN) {
 		memset(p, 0, sizeof(*p));
 		p->base = k->mtu;
-		path_addf(p, "%s (mtu %u)", k->name, k->mtu);
+		dv_path_addf(p, "%s (mtu %u)", k->name, k->mtu);
 		return 0;
 	}
 	if (k->lk == LK_UNKNOWN) {
@@ -1203,23 +675,23 @@ static int link_path(struct sys *s, struct link *k, unsigned int inner,
 		if (path_to(s, ps[i].family, ps[i].addr,
 			    k->lk == LK_WG ? NULL : k->local,
 			    link_proto(k, inner), 1, depth + 1, &q, w, sizeof(w))) {
-			addr_str(ps[i].family, ps[i].addr, a, sizeof(a));
+			dv_addr_str(ps[i].family, ps[i].addr, a, sizeof(a));
 			snprintf(why, wlen, "device %s, to %s: %s", k->name, a, w);
 			return -1;
 		}
 		if (link_layers(k, inner, ps[i].family, &q, why, wlen))
 			return -1;
-		mtu = path_mtu(&q, inner);
+		mtu = dv_path_mtu(&q, inner);
 		if (!bmtu || mtu < bmtu) {
 			best = q;
 			bmtu = mtu;
-			addr_str(ps[i].family, ps[i].addr, a, sizeof(a));
+			dv_addr_str(ps[i].family, ps[i].addr, a, sizeof(a));
 		}
 	}
 	*p = best;
-	path_addf(p, "; %s %s to %s", k->kind, k->name, a);
+	dv_path_addf(p, "; %s %s to %s", k->kind, k->name, a);
 	if (k->lk == LK_WG && k->npeers > 1)
-		path_addf(p, " (the narrowest of %zu peers)", k->npeers);
+		dv_path_addf(p, " (the narrowest of %zu peers)", k->npeers);
 	return 0;
 }
 
@@ -1262,17 +734,17 @@ static int route_path(struct sys *s, const struct route *r,
 			memset(&l, 0, sizeof(l));
 			l.type = PMTUFIX_LAYER_MPLS;
 			l.count = r->nh[i].labels;
-			if (path_push(&q, &l, why, wlen))
+			if (dv_path_push(&q, &l, why, wlen))
 				return -1;
-			path_addf(&q, " pushing %u MPLS label%s", l.count,
-				  l.count > 1 ? "s" : "");
+			dv_path_addf(&q, " pushing %u MPLS label%s", l.count,
+				     l.count > 1 ? "s" : "");
 		}
 		/* The route's own MTU, where it is lower, is the link's. */
 		if (!q.n && r->mtu && r->mtu < q.base) {
 			q.base = r->mtu;
-			path_addf(&q, ", route mtu %u", r->mtu);
+			dv_path_addf(&q, ", route mtu %u", r->mtu);
 		}
-		mtu = path_mtu(&q, family);
+		mtu = dv_path_mtu(&q, family);
 		if (!bmtu || mtu < bmtu) {
 			best = q;
 			bmtu = mtu;
@@ -1284,7 +756,7 @@ static int route_path(struct sys *s, const struct route *r,
 	}
 	*p = best;
 	if (r->nnh > 1)
-		path_addf(p, " (the narrowest of %u nexthops)", r->nnh);
+		dv_path_addf(p, " (the narrowest of %u nexthops)", r->nnh);
 	return 0;
 }
 
@@ -1304,7 +776,7 @@ static int path_to(struct sys *s, unsigned int family, const u8 *dst,
 	}
 	why[0] = '\0';
 	if (xfrm) {
-		pol = policy_find(s, family, dst, bits, src, proto, why, wlen);
+		pol = dv_policy_find(s, family, dst, bits, src, proto, why, wlen);
 		if (!pol && why[0])
 			return -1;
 		if (pol && pol->ntmpl)
@@ -1313,7 +785,7 @@ static int path_to(struct sys *s, unsigned int family, const u8 *dst,
 	}
 	ret = route_get(s, family, dst, src, &r);
 	if (ret) {
-		addr_str(family, dst, a, sizeof(a));
+		dv_addr_str(family, dst, a, sizeof(a));
 		snprintf(why, wlen, "no route to %s (%s)", a, strerror(-ret));
 		return -1;
 	}
@@ -1427,7 +899,7 @@ static int entry_set(struct dv_entry *e, const struct path *p,
 	e->spec.mtu = p->base;
 	e->spec.nlayers = p->n;
 	memcpy(e->spec.layers, p->l, p->n * sizeof(p->l[0]));
-	e->inner = path_mtu(p, e->spec.family);
+	e->inner = dv_path_mtu(p, e->spec.family);
 	mss = pmtufix_mtu_to_mss(e->spec.family, e->inner);
 	if (p->base < PMTUFIX_MTU_MIN || p->base > PMTUFIX_MTU_MAX || !mss) {
 		snprintf(why, sizeof(why), p->base < PMTUFIX_MTU_MIN ||
@@ -1461,7 +933,7 @@ static int derive_policy(struct sys *s, const struct policy *pol,
 			 struct dv_list *out)
 {
 	const struct xfrm_selector *sel = &pol->info.sel;
-	unsigned int family = fam_of(sel->family);
+	unsigned int family = dv_family(sel->family);
 	char from[200], a[INET6_ADDRSTRLEN], why[360];
 	struct dv_entry *e;
 	struct path p;
@@ -1477,7 +949,7 @@ static int derive_policy(struct sys *s, const struct policy *pol,
 	snprintf(from, sizeof(from), "xfrm policy %u out", pol->info.index);
 	if (sel->prefixlen_s) {
 		memcpy(a, &sel->saddr, 16);
-		addr_str(family, (const u8 *)&sel->saddr, a, sizeof(a));
+		dv_addr_str(family, (const u8 *)&sel->saddr, a, sizeof(a));
 		snprintf(from + strlen(from), sizeof(from) - strlen(from),
 			 " (for sources in %s/%u)", a, sel->prefixlen_s);
 	}
@@ -1508,8 +980,8 @@ static int derive_route(struct sys *s, const struct route *r,
 
 	snprintf(from, sizeof(from), "route");
 	why[0] = '\0';
-	pol = policy_find(s, r->family, r->dst, r->plen, NULL, 0, why,
-			  sizeof(why));
+	pol = dv_policy_find(s, r->family, r->dst, r->plen, NULL, 0, why,
+			     sizeof(why));
 	memset(&p, 0, sizeof(p));
 	if (pol && pol->ntmpl) {
 		/* A policy covers all of it: ESP over the route. */
@@ -1569,7 +1041,7 @@ static int ipvs_svc_cb(const struct nlmsghdr *nlh, void *data)
 	x = &v[c->n++];
 	memset(x, 0, sizeof(*x));
 	tb_u16(&a, IPVS_SVC_ATTR_AF, &af);
-	x->family = fam_of(af);
+	x->family = dv_family(af);
 	tb_u16(&a, IPVS_SVC_ATTR_PROTOCOL, &x->protocol);
 	tb_u16(&a, IPVS_SVC_ATTR_PORT, &x->port);
 	tb_u32(&a, IPVS_SVC_ATTR_FWMARK, &x->fwmark);
@@ -1608,7 +1080,7 @@ static int ipvs_layers(struct path *p, unsigned int inner, unsigned int ofam,
 	/* IPVS puts no encapsulation limit option in its IPv6 headers. */
 	if (ofam == PMTUFIX_IPV6)
 		l.flags |= PMTUFIX_LAYER_F_NO_ENCAPLIMIT;
-	if (path_push(p, &l, why, wlen))
+	if (dv_path_push(p, &l, why, wlen))
 		return -1;
 	if (type != IP_VS_CONN_F_TUNNEL_TYPE_GUE)
 		return 0;
@@ -1618,7 +1090,7 @@ static int ipvs_layers(struct path *p, unsigned int inner, unsigned int ofam,
 	}
 	memset(&l, 0, sizeof(l));
 	l.type = PMTUFIX_LAYER_GUE;
-	return path_push(p, &l, why, wlen);
+	return dv_path_push(p, &l, why, wlen);
 }
 
 static int ipvs_dest_cb(const struct nlmsghdr *nlh, void *data)
@@ -1644,11 +1116,11 @@ static int ipvs_dest_cb(const struct nlmsghdr *nlh, void *data)
 	c->tunnelled++;
 	ofam = c->svc->family;
 	if (!tb_u16(&d, IPVS_DEST_ATTR_ADDR_FAMILY, &af))
-		ofam = fam_of(af);
+		ofam = dv_family(af);
 	tb_addr(&d, IPVS_DEST_ATTR_ADDR, ofam, addr);
 	tb_u8(&d, IPVS_DEST_ATTR_TUN_TYPE, &type);
 	tb_u16(&d, IPVS_DEST_ATTR_TUN_FLAGS, &flags);
-	addr_str(ofam, addr, a, sizeof(a));
+	dv_addr_str(ofam, addr, a, sizeof(a));
 	if (type >= IP_VS_CONN_F_TUNNEL_TYPE_MAX) {
 		snprintf(c->why, sizeof(c->why),
 			 "real server %s: tunnel type %u, which pmtufix does not model",
@@ -1665,8 +1137,8 @@ static int ipvs_dest_cb(const struct nlmsghdr *nlh, void *data)
 		snprintf(c->why, sizeof(c->why), "real server %s: %s", a, w);
 		return MNL_CB_OK;
 	}
-	path_addf(&q, "; %s to real server %s", types[type], a);
-	mtu = path_mtu(&q, c->svc->family);
+	dv_path_addf(&q, "; %s to real server %s", types[type], a);
+	mtu = dv_path_mtu(&q, c->svc->family);
 	if (!c->bmtu || mtu < c->bmtu) {
 		c->best = q;
 		c->bmtu = mtu;
@@ -1678,7 +1150,7 @@ static void ipvs_put_svc(struct nlmsghdr *nlh, const struct ipvs_svc *v)
 {
 	struct nlattr *n = mnl_attr_nest_start(nlh, IPVS_CMD_ATTR_SERVICE);
 
-	mnl_attr_put_u16(nlh, IPVS_SVC_ATTR_AF, af_of(v->family));
+	mnl_attr_put_u16(nlh, IPVS_SVC_ATTR_AF, dv_af(v->family));
 	if (v->fwmark) {
 		mnl_attr_put_u32(nlh, IPVS_SVC_ATTR_FWMARK, v->fwmark);
 	} else {
@@ -1717,14 +1189,24 @@ static int derive_ipvs(struct sys *s, struct dv_list *out)
 	if (ret == -ENOENT)
 		return 0;	/* no IPVS here: nothing to derive */
 	if (ret) {
-		pmtufix_nl_perror(&s->gen, "derive: IPVS services", ret);
+		dv_perror(&s->gen, "IPVS services", ret);
 		return -1;
 	}
 	family = s->gen.family;
 	ret = pmtufix_nl_talk(&s->gen, ipvs_request(s, family, IPVS_CMD_GET_SERVICE),
 			      ipvs_svc_cb, &c);
+	if (ret == -EPERM) {
+		/*
+		 * IPVS answers CAP_NET_ADMIN in the initial user namespace
+		 * alone: the root of a namespace of its own can neither read
+		 * nor configure it.
+		 */
+		fprintf(stderr, "pmtufix derive: IPVS services: not readable without CAP_NET_ADMIN in the initial user namespace: no IPVS entries\n");
+		free(c.v);
+		return 0;
+	}
 	if (ret) {
-		pmtufix_nl_perror(&s->gen, "derive: IPVS services", ret);
+		dv_perror(&s->gen, "IPVS services", ret);
 		free(c.v);
 		return -1;
 	}
@@ -1733,7 +1215,7 @@ static int derive_ipvs(struct sys *s, struct dv_list *out)
 
 		if (!c.v[i].family)
 			continue;
-		addr_str(c.v[i].family, c.v[i].addr, a, sizeof(a));
+		dv_addr_str(c.v[i].family, c.v[i].addr, a, sizeof(a));
 		if (c.v[i].fwmark)
 			snprintf(from, sizeof(from), "IPVS service fwmark %u",
 				 c.v[i].fwmark);
@@ -1751,7 +1233,7 @@ static int derive_ipvs(struct sys *s, struct dv_list *out)
 		ipvs_put_svc(nlh, &c.v[i]);
 		ret = pmtufix_nl_talk(&s->gen, nlh, ipvs_dest_cb, &d);
 		if (ret) {
-			pmtufix_nl_perror(&s->gen, "derive: IPVS real servers", ret);
+			dv_perror(&s->gen, "IPVS real servers", ret);
 			free(c.v);
 			return -1;
 		}
@@ -1770,8 +1252,8 @@ static int derive_ipvs(struct sys *s, struct dv_list *out)
 			continue;
 		}
 		if (d.tunnelled > 1)
-			path_addf(&d.best, " (the narrowest of %u real servers)",
-				  d.tunnelled);
+			dv_path_addf(&d.best, " (the narrowest of %u real servers)",
+				     d.tunnelled);
 		e = dv_add(out);
 		if (!e)
 			break;
@@ -1845,22 +1327,6 @@ static void sys_free(struct sys *s)
 	pmtufix_nl_close(&s->rt);
 }
 
-static int read_xfrm(struct sys *s)
-{
-	struct pmtufix_nl x;
-	int ret;
-
-	if (pmtufix_nl_socket(&x, NETLINK_XFRM, "derive"))
-		return -1;
-	ret = dump(&x, XFRM_MSG_GETPOLICY, 0, 0, policy_cb, s);
-	if (!ret)
-		ret = dump(&x, XFRM_MSG_GETSA, 0, 0, state_cb, s);
-	if (ret)
-		pmtufix_nl_perror(&x, "derive: xfrm policies and states", ret);
-	pmtufix_nl_close(&x);
-	return ret ? -1 : 0;
-}
-
 int dv_derive(const struct dv_options *o, struct dv_list *out)
 {
 	struct sys s = { .o = o };
@@ -1873,18 +1339,18 @@ int dv_derive(const struct dv_options *o, struct dv_list *out)
 		goto out;
 	s.have_gen = 1;
 	/* Policies first: they decide which routes need an entry. */
-	if (read_xfrm(&s))
+	if (dv_read_xfrm(&s))
 		goto out;
-	err = dump(&s.rt, RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg),
-		   link_cb, &s);
+	err = dv_dump(&s.rt, RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg),
+		      link_cb, &s);
 	if (!err)
-		err = dump(&s.rt, RTM_GETROUTE, AF_INET, sizeof(struct rtmsg),
-			   route_cb, &s);
+		err = dv_dump(&s.rt, RTM_GETROUTE, AF_INET, sizeof(struct rtmsg),
+			      route_cb, &s);
 	if (!err)
-		err = dump(&s.rt, RTM_GETROUTE, AF_INET6, sizeof(struct rtmsg),
-			   route_cb, &s);
+		err = dv_dump(&s.rt, RTM_GETROUTE, AF_INET6, sizeof(struct rtmsg),
+			      route_cb, &s);
 	if (err) {
-		pmtufix_nl_perror(&s.rt, "derive: links and routes", err);
+		dv_perror(&s.rt, "links and routes", err);
 		goto out;
 	}
 	/* A prefix's route is the one of lowest metric. */
