@@ -114,6 +114,7 @@ for f in usr/sbin/pmtufix "${xtlibdir#/}/libxt_PMTUFIX.so" \
 	 usr/libexec/pmtufix/pmtufix-boot usr/libexec/pmtufix/pmtufix-metrics \
 	 lib/systemd/system/pmtufix.service \
 	 lib/systemd/system/pmtufix-metrics.service \
+	 lib/systemd/system/pmtufix-derive.service \
 	 lib/systemd/system/pmtufix-metrics.timer \
 	 etc/pmtufix/README usr/share/doc/pmtufix/examples/edge.conf \
 	 usr/share/doc/pmtufix/examples/pmtufix-alerts.yml; do

@@ -26,11 +26,26 @@ metrics=$top/userspace/systemd/pmtufix-metrics
 mkdir -p "$tmp/bin" "$tmp/conf"
 cat >"$tmp/bin/pmtufix" <<'EOF'
 #!/bin/sh
-echo "pmtufix $*" >>"$CALLS"
-if [ "$1 $2" = "table load" ] && [ "$3" = "${FAIL_LOAD:-}" ]; then
-	echo "$4:2:12: unknown layer \`ipipx'" >&2
-	exit 2
-fi
+case "$1 $2" in
+"table load")
+	# The file a derived table is loaded from is a temporary one.
+	echo "pmtufix table load $3 $(cat "$4")" >>"$CALLS"
+	if [ "$3" = "${FAIL_LOAD:-}" ]; then
+		echo "$4:2:12: unknown layer \`ipipx'" >&2
+		exit 2
+	fi ;;
+"derive "*)
+	echo "pmtufix $*" >>"$CALLS"
+	if [ -n "${FAIL_DERIVE:-}" ]; then
+		echo "pmtufix derive: links and routes: Operation not permitted" >&2
+		exit 1
+	fi
+	echo "10.50.1.0/24 mtu 1500 ipip  # route: ul (mtu 1500); ipip tun1 to 10.100.1.2"
+	echo "pmtufix derive: 10.71.0.0/24: no entry: route: device vti1: a device of kind vti, which pmtufix does not model" >&2
+	;;
+*)
+	echo "pmtufix $*" >>"$CALLS" ;;
+esac
 EOF
 cat >"$tmp/bin/modprobe" <<'EOF'
 #!/bin/sh
@@ -68,11 +83,11 @@ check "three files: success" test "$rc" = 0
 check "three files: create --exist, then load, each in order" same "$(printf '%s\n' \
 	"modprobe xt_PMTUFIX" \
 	"pmtufix table create --exist edge" \
-	"pmtufix table load edge $tmp/conf/edge.conf" \
+	"pmtufix table load edge 192.0.2.10/32 ipip" \
 	"pmtufix table create --exist lab.2" \
-	"pmtufix table load lab.2 $tmp/conf/lab.2.conf" \
+	"pmtufix table load lab.2 10.0.0.0/8 gre" \
 	"pmtufix table create --exist zz" \
-	"pmtufix table load zz $tmp/conf/zz.conf")" "$(cat "$CALLS")"
+	"pmtufix table load zz 10.0.0.0/8 gre")" "$(cat "$CALLS")"
 
 FAIL_LOAD=lab.2 run_boot start
 check "a bad file: exit status 1" test "$rc" = 1
@@ -96,6 +111,58 @@ check "reload: every file" same 3 "$(grep -c '^pmtufix table load' "$CALLS")"
 
 run_boot
 check "no argument: usage, exit status 2" test "$rc" = 2
+
+# Derived tables: NAME.derive holds derive's options; NAME.conf beside it
+# is merged, not loaded alone; they come after the plain tables.
+printf '%s\n' "# the tunnels of this gateway" "--from tunnels,xfrm  # not ipvs" \
+	>"$tmp/conf/core.derive"
+echo "--mtu 9000" >"$tmp/conf/dc.derive"
+echo "10.99.0.0/16 pppoe" >"$tmp/conf/core.conf"
+run_boot start
+check "derived tables: success" test "$rc" = 0
+check "derived tables: derive with the file's options, merged with NAME.conf, after the plain tables" \
+	same "$(printf '%s\n' \
+	"modprobe xt_PMTUFIX" \
+	"pmtufix table create --exist edge" \
+	"pmtufix table load edge 192.0.2.10/32 ipip" \
+	"pmtufix table create --exist lab.2" \
+	"pmtufix table load lab.2 10.0.0.0/8 gre" \
+	"pmtufix table create --exist zz" \
+	"pmtufix table load zz 10.0.0.0/8 gre" \
+	"pmtufix derive --from tunnels,xfrm --merge $tmp/conf/core.conf" \
+	"pmtufix table create --exist core" \
+	"pmtufix table load core 10.50.1.0/24 mtu 1500 ipip  # route: ul (mtu 1500); ipip tun1 to 10.100.1.2" \
+	"pmtufix derive --mtu 9000" \
+	"pmtufix table create --exist dc" \
+	"pmtufix table load dc 10.50.1.0/24 mtu 1500 ipip  # route: ul (mtu 1500); ipip tun1 to 10.100.1.2")" \
+	"$(cat "$CALLS")"
+check "derived tables: what derive could not model, logged as a warning" \
+	grep -qx "<4>pmtufix-boot: $tmp/conf/dc.derive: pmtufix derive: 10.71.0.0/24: no entry: route: device vti1: a device of kind vti, which pmtufix does not model" \
+	<<<"$err"
+check "derived tables: five loaded" \
+	grep -qx "<6>pmtufix-boot: 5 table(s) loaded from $tmp/conf" <<<"$err"
+
+run_boot derive
+check "derive: success" test "$rc" = 0
+check "derive: the derived tables alone" same "$(printf '%s\n' \
+	"pmtufix derive --from tunnels,xfrm --merge $tmp/conf/core.conf" \
+	"pmtufix table create --exist core" \
+	"pmtufix table load core 10.50.1.0/24 mtu 1500 ipip  # route: ul (mtu 1500); ipip tun1 to 10.100.1.2" \
+	"pmtufix derive --mtu 9000" \
+	"pmtufix table create --exist dc" \
+	"pmtufix table load dc 10.50.1.0/24 mtu 1500 ipip  # route: ul (mtu 1500); ipip tun1 to 10.100.1.2")" \
+	"$(cat "$CALLS")"
+
+FAIL_DERIVE=1 run_boot reload
+check "derive failing: exit status 1" test "$rc" = 1
+check "derive failing: no derived table loaded, the plain ones are" \
+	same "edge lab.2 zz" "$(sed -n 's/^pmtufix table load \([^ ]*\) .*/\1/p' "$CALLS" | xargs)"
+check "derive failing: an error line naming the file and the cause, and a total" \
+	same "$(printf '%s\n' \
+	"<3>pmtufix-boot: $tmp/conf/core.derive: table core not derived, left as it was: pmtufix derive: links and routes: Operation not permitted" \
+	"<3>pmtufix-boot: $tmp/conf/dc.derive: table dc not derived, left as it was: pmtufix derive: links and routes: Operation not permitted" \
+	"<3>pmtufix-boot: 2 file(s) of $tmp/conf failed, 3 loaded")" "$err"
+rm "$tmp/conf/core.derive" "$tmp/conf/dc.derive" "$tmp/conf/core.conf"
 
 # pmtufix-metrics, with the real command (no module here: pmtufix_up 0).
 unset PMTUFIX
@@ -133,12 +200,46 @@ check "metrics, no output: the file left as it was" same old "$(cat "$prom")"
 check "metrics: no temporary file left" \
 	same "pmtufix.prom" "$(ls -A "$PMTUFIX_TEXTFILE_DIR")"
 
+# The drift of derived tables: derive --check per NAME.derive, with its
+# options and NAME.conf, one HELP and TYPE for all.
+cat >"$tmp/bin/pmtufix-drift" <<'EOF'
+#!/bin/sh
+echo "pmtufix $*" >>"$CALLS"
+case $1 in
+stats) printf 'pmtufix_up 1\n' ;;
+derive)
+	printf '# HELP pmtufix_derive_drift Entries where a table and pmtufix derive differ, by kind.\n'
+	printf '# TYPE pmtufix_derive_drift gauge\n'
+	printf 'pmtufix_derive_drift{table="%s",kind="missing"} 1\n' "$3"
+	exit 1 ;;
+esac
+EOF
+chmod +x "$tmp/bin/pmtufix-drift"
+echo "--from xfrm" >"$tmp/conf/core.derive"
+echo "10.99.0.0/16 pppoe" >"$tmp/conf/core.conf"
+: >"$tmp/conf/dc.derive"
+: >"$CALLS"
+PMTUFIX=$tmp/bin/pmtufix-drift "$metrics"
+check "metrics with derived tables: the status of stats" test $? = 0
+check "metrics with derived tables: derive --check for each" same "$(printf '%s\n' \
+	"pmtufix stats --prometheus" \
+	"pmtufix derive --check core --prometheus --from xfrm --merge $tmp/conf/core.conf" \
+	"pmtufix derive --check dc --prometheus")" "$(cat "$CALLS")"
+check "metrics with derived tables: their drift, HELP and TYPE once" same "$(printf '%s\n' \
+	"pmtufix_up 1" \
+	"# HELP pmtufix_derive_drift Entries where a table and pmtufix derive differ, by kind." \
+	"# TYPE pmtufix_derive_drift gauge" \
+	'pmtufix_derive_drift{table="core",kind="missing"} 1' \
+	'pmtufix_derive_drift{table="dc",kind="missing"} 1')" "$(cat "$prom")"
+rm "$tmp/conf/core.derive" "$tmp/conf/dc.derive" "$tmp/conf/core.conf"
+
 # The units as installed (below a PREFIX of their own, so that the
 # helpers and man pages they name exist), verified by systemd.
 make -s -C "$top/userspace" install PREFIX="$tmp/p" >/dev/null || exit 1
 units=$tmp/p/lib/systemd/system
 out=$(MANPATH=$tmp/p/share/man systemd-analyze verify \
 	"$units/pmtufix.service" "$units/pmtufix-metrics.service" \
+	"$units/pmtufix-derive.service" \
 	"$units/pmtufix-metrics.timer" 2>&1)
 check "systemd-analyze verify: the units, silent" same "" "$out"
 make -s -C "$top/userspace" >/dev/null	# back to the paths of /usr
@@ -153,6 +254,14 @@ check "pmtufix.service: what it promises" same "$(printf '%s\n' \
 	"ExecStart=$tmp/p/libexec/pmtufix/pmtufix-boot start" \
 	"ExecReload=$tmp/p/libexec/pmtufix/pmtufix-boot reload" \
 	"WantedBy=sysinit.target")" "$(grep -E '^(Default|Wants|After|Before|Conflicts|Type|Remain|Exec|WantedBy)' "$u")"
+check "pmtufix-derive.service: after the tables and the network" same "$(printf '%s\n' \
+	"Wants=pmtufix.service network-online.target" \
+	"After=pmtufix.service network-online.target" \
+	"Type=oneshot" "RemainAfterExit=yes" \
+	"ExecStart=$tmp/p/libexec/pmtufix/pmtufix-boot derive" \
+	"ExecReload=$tmp/p/libexec/pmtufix/pmtufix-boot derive" \
+	"WantedBy=multi-user.target")" \
+	"$(grep -E '^(Wants|After|Type|Remain|Exec|WantedBy)' "$units/pmtufix-derive.service")"
 check "the timer: every 15 s" grep -qx "OnUnitActiveSec=15s" "$units/pmtufix-metrics.timer"
 
 summary units

@@ -5,7 +5,9 @@
 # systemd): installed with dpkg, the module installed by DKMS, two tables
 # loaded by pmtufix.service before netfilter-persistent restores the rules
 # that use them, the same state after a reboot's worth of stop and start,
-# and a reload that swaps a table while SYNs flow.
+# a reload that swaps a table while SYNs flow, and a table derived from
+# this machine's tunnels by pmtufix-derive.service, its drift in the
+# metrics.
 #
 #   client ($c)              this machine (the router)              server ($s)
 #   veth0 ------------------ pfx-c                  pfx-s ------------- veth0
@@ -271,10 +273,59 @@ test_reload() {
 	expect_mss $NEW4 $CORE4 $NEW6 $CORE6
 }
 
+# The drift pmtufix-metrics writes for table $1, kind $2.
+drift_of() {
+	local prom=/var/lib/prometheus/node-exporter/pmtufix.prom
+
+	systemctl start pmtufix-metrics.service || return 1
+	sed -n "s/^pmtufix_derive_drift{table=\"$1\",kind=\"$2\"} //p" "$prom"
+}
+
+test_derive() {
+	local saved fails=0
+
+	check_eq enabled "$(systemctl is-enabled pmtufix-derive.service)" \
+		"pmtufix-derive.service" || return 1
+	# The tunnel's remote is the server's address.
+	topo_router || return 1
+	ip -batch - <<-EOF || return 1
+	link add pfx-g type gre local 10.0.2.1 remote 10.0.2.2 key 3
+	link set pfx-g up
+	route add 10.77.0.0/24 dev pfx-g
+	EOF
+	printf '%s\n' "# this router's tunnels" "--from tunnels" >"$conf/tun.derive"
+	echo "10.99.0.0/16 pppoe" >"$conf/tun.conf"
+	systemctl restart pmtufix-derive.service || {
+		journalctl -b -q --no-pager -u pmtufix-derive
+		return 1
+	}
+	saved=$(pmtufix table save tun | grep -v '^set') || return 1
+	info "table tun, derived: ${saved//$'\n'/; }"
+	check_eq "10.77.0.0/24 mtu 1500 gre key
+10.99.0.0/16 pppoe" "$(grep -E '^10\.(77|99)\.' <<<"$saved")" \
+		"the derived entry and the merged one" || fails=$((fails + 1))
+	check_eq 0 "$(drift_of tun missing)" "drift after the derivation" ||
+		fails=$((fails + 1))
+
+	ip route add 10.78.0.0/24 dev pfx-g || return 1
+	check_eq 1 "$(drift_of tun missing)" "drift after a tunnel route was added" ||
+		fails=$((fails + 1))
+	systemctl reload pmtufix-derive.service || return 1
+	check_eq 0 "$(drift_of tun missing)" "drift after reload pmtufix-derive" ||
+		fails=$((fails + 1))
+
+	rm -f "$conf/tun.derive" "$conf/tun.conf"
+	ip link del pfx-g
+	pmtufix table destroy tun
+	systemctl start pmtufix-metrics.service
+	[ $fails -eq 0 ]
+}
+
 test_verify() {
 	local out
 
 	out=$(systemd-analyze verify /lib/systemd/system/pmtufix.service \
+		/lib/systemd/system/pmtufix-derive.service \
 		/lib/systemd/system/pmtufix-metrics.service \
 		/lib/systemd/system/pmtufix-metrics.timer 2>&1)
 	check_eq "" "$out" "systemd-analyze verify"
@@ -295,6 +346,7 @@ run_test "dpkg installs the packages, DKMS the module" timed test_install
 run_test "pmtufix.service loads edge and core before netfilter-persistent restores the rules" timed test_boot_order
 run_test "a stop and start of both units, as a reboot, gives the same state" timed test_reboot
 run_test "systemctl reload pmtufix swaps a table while SYNs flow, none lost" timed test_reload
+run_test "pmtufix-derive.service derives a table, the metrics show its drift" timed test_derive
 run_test "systemd-analyze verify is clean on the units" timed test_verify
 rm -rf "$TMP"
 exit_status
