@@ -52,6 +52,14 @@
 # both insert an MSS option (536 for IPv4, 1220 for IPv6 at most) into a
 # SYN that has none, no data and room for it.
 #
+# Last, the same table as the nftables script `pmtufix nft' makes of it,
+# loaded alone: the output must be what a model of nft_exthdr makes of the
+# no-rule output, and where it differs from PMTUFIX's the difference must
+# be one of these: nft inserts no MSS option; it walks over malformed
+# lengths and past EOL (and so clamps an MSS there); it clamps the first
+# of several MSS options; at an odd offset it gets the TCP checksum wrong
+# as TCPMSS does.
+#
 
 source "$(dirname "$0")/../lib/lib.sh"
 
@@ -202,6 +210,34 @@ test_missing_ignore() {
 		"$TMPDIR_T/pmtufix.stream" "$TMPDIR_T/ignore.stream"
 }
 
+# The same table as the script of `pmtufix nft', loaded with nft -f alone:
+# its output must be what a model of nft_exthdr says, and each difference
+# from PMTUFIX one of the documented ones.
+test_nft() {
+	setup || return 1
+	[ -s "$TMPDIR_T/plain.stream" ] && [ -s "$TMPDIR_T/pmtufix.stream" ] || {
+		err "the tests before left no output to compare with"
+		return 1
+	}
+	require_cmd nft || return $?
+	printf '%s\n' "0.0.0.0/0 mtu $MTU" "::/0 mtu $MTU" >"$TMPDIR_T/t.conf"
+	ip netns exec "$r" pmtufix nft "$TMPDIR_T/t.conf" >"$TMPDIR_T/t.nft" &&
+	ip netns exec "$r" nft -f "$TMPDIR_T/t.nft" || {
+		err "cannot load the script of pmtufix nft"
+		return 1
+	}
+	replay nft || return 1
+	pytool pcap nft "$TMPDIR_T/sent.stream" "$TMPDIR_T/plain.stream" \
+		"$TMPDIR_T/pmtufix.stream" "$TMPDIR_T/nft.stream" \
+		--mss4 $MSS4 --mss6 $MSS6 >"$TMPDIR_T/nft.txt"
+	local rc=$?
+	cat "$TMPDIR_T/nft.txt"
+	grep '^# ' "$TMPDIR_T/nft.txt" | while read -r line; do
+		info "${line#\# }"
+	done
+	return $rc
+}
+
 TMPDIR_T=$(mktemp -d)
 trap 'rm -rf "$TMPDIR_T"' EXIT
 
@@ -233,5 +269,7 @@ if [ -s "$TMPDIR_T/sent.stream" ]; then
 		test_pmtufix
 	run_test "--missing-mss ignore leaves SYNs without MSS alone" \
 		test_missing_ignore
+	run_test "pmtufix nft through a router: its model, differences from PMTUFIX" \
+		test_nft
 fi
 exit_status

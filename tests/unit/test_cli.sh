@@ -58,6 +58,29 @@ expect 2 "" "pmtufix overhead: unknown layer \`ipipx'" \
 expect 2 "" "pmtufix overhead: esp: cipher aes-cbc needs an integrity algorithm" \
 	"$pmtufix" overhead esp tunnel aes-cbc
 expect 2 "" "*" "$pmtufix" overhead --mtu 0 ipip
+
+# pmtufix nft, without the module or root: nested prefixes become disjoint
+# intervals, each with the MSS the module writes (10.0.0.0/8: 1400 - 40;
+# 10.1.0.0/16: 1500 - 20 - 40; 10.1.2.0/24 under floor4 1400: 1400;
+# 2001:db8::/32 behind ip6ip6 and its 8-byte option: 1500 - 48 - 60),
+# neighbours of one MSS merged.
+nft_in=$(printf '%s\n' "set floor4 1400" "10.0.0.0/8 mtu 1400" "10.1.0.0/16 ipip" \
+	"10.1.2.0/24 mtu 1300" "10.200.0.0/16 mtu 1400" "2001:db8::/32 ip6ip6")
+expect 0 "$(printf '%s\n' \
+	"add element inet pmtufix mss4 { 10.0.0.0-10.0.255.255 : 1400, 10.1.0.0-10.1.1.255 : 1440, 10.1.2.0-10.1.2.255 : 1400, 10.1.3.0-10.1.255.255 : 1440, 10.2.0.0-10.255.255.255 : 1400 }" \
+	"add element inet pmtufix mss6 { 2001:db8::-2001:db8:ffff:ffff:ffff:ffff:ffff:ffff : 1392 }" \
+	"# 5 IPv4 and 1 IPv6 intervals")" "" \
+	sh -c "echo '$nft_in' | '$pmtufix' nft - | grep '^add\|intervals'"
+expect 0 "$(printf '\t\ttcp flags & (syn | rst) == syn tcp option maxseg size set ip saddr map @mss4\n\t\ttcp flags & (syn | rst) == syn tcp option maxseg size set ip6 saddr map @mss6')" "" \
+	sh -c "echo '10.0.0.0/8 ipip' | '$pmtufix' nft --lookup src --hook output - | grep 'maxseg size set'"
+expect 1 "" "pmtufix nft: 10.0.0.0/8 is in the file twice" \
+	sh -c "printf '10.0.0.0/8 ipip\n10.0.0.0/8 gre\n' | '$pmtufix' nft -"
+expect 1 "" "pmtufix nft: -:1:12: unknown layer \`ipipx'" \
+	sh -c "echo '10.0.0.0/8 ipipx' | '$pmtufix' nft -"
+expect 2 "" "pmtufix nft: --hook takes forward, output and postrouting, comma-separated, not \`input'" \
+	"$pmtufix" nft --hook input -
+expect 2 "" "pmtufix nft: \`1x' is no nftables table name (a letter, then letters, digits, _ and -)" \
+	"$pmtufix" nft --table 1x -
 expect 0 "*" "" "$pmtufix" overhead --help
 
 # Usage errors: exit 2, before any attempt to reach the kernel.

@@ -225,6 +225,10 @@ expect_set "derive --from: the source after a comma" "xfrm,tunnels" \
 	pmtufix derive --from xfrm,t
 expect_set "derive --mtu: no completion of the value" "" \
 	pmtufix derive --mtu ''
+expect_set "nft options" "$(strcmp_args "$src/nft.c" nft_main)" pmtufix nft -
+expect_set "nft --hook: the hook after a comma" "forward,output" \
+	pmtufix nft --hook forward,o
+expect_set "nft --lookup: the lookups" "dst src both" pmtufix nft --lookup ''
 
 # Layer words: in overhead, and in table add after the prefix.
 expect_set "overhead layer words" "$layer_words" pmtufix overhead ''

@@ -228,7 +228,7 @@ _pmtufix_table()
 _pmtufix()
 {
 	local cur words cword i sub w args n
-	local subcommands='table lookup stats derive overhead version help'
+	local subcommands='table lookup stats derive nft overhead version help'
 	local table_subcommands='create destroy list flush set load check save
 		restore add del show'
 
@@ -315,6 +315,25 @@ _pmtufix()
 			return ;;
 		esac
 		_pmtufix_reply '--from --mtu --merge --check --prometheus -j --json' ;;
+	nft)
+		w=''
+		((n > 0)) && w=${args[n - 1]}
+		case $w in
+		--hook)
+			local pre=${cur%"${cur##*,}"}
+			COMPREPLY=($(compgen -P "$pre" -W 'forward output postrouting' -- "${cur##*,}"))
+			return ;;
+		--lookup)
+			_pmtufix_reply 'dst src both'
+			return ;;
+		--table)
+			return ;;
+		esac
+		if [[ $cur == -* ]]; then
+			_pmtufix_reply '--table --hook --lookup --counters'
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi ;;
 	overhead)
 		for ((w = 0; w < n; w++)); do
 			case ${args[w]} in

@@ -25,6 +25,8 @@ static const struct {
 	{ "stats", stats_main, stats_help, "Shows or resets the counters" },
 	{ "derive", derive_main, derive_help,
 	  "Derives a table from xfrm, tunnels and IPVS, or checks one" },
+	{ "nft", nft_main, nft_help,
+	  "Prints a table file as an nftables script, for hosts without the module" },
 	{ "overhead", overhead_main, overhead_help,
 	  "Shows the MTU and MSS left behind encapsulation layers" },
 	{ "version", version_main, version_help,

@@ -13,6 +13,7 @@ int table_main(int argc, const char *argv[]);
 int lookup_main(int argc, const char *argv[]);
 int stats_main(int argc, const char *argv[]);
 int derive_main(int argc, const char *argv[]);
+int nft_main(int argc, const char *argv[]);
 
 /*
  * The full help of a subcommand, on standard output: what --help or -h
@@ -25,5 +26,6 @@ void table_help(int argc, const char *argv[]);
 void lookup_help(int argc, const char *argv[]);
 void stats_help(int argc, const char *argv[]);
 void derive_help(int argc, const char *argv[]);
+void nft_help(int argc, const char *argv[]);
 
 #endif

@@ -23,5 +23,6 @@ Tools:
   hardening traffic and netlink clients of hardening.sh
   churn     short connections one after another (replace.sh)
   delta     tables changed entry by entry, against a model (delta.sh)
+  nftdiff   one table through the module and as `pmtufix nft' (nft.sh)
   pcap      the SYNs of captures: listed, written, replayed, judged
 """

@@ -153,6 +153,123 @@ def model_pmtufix(pkt, mss):
     return pkt, "unchanged: MSS not above the limit", ev
 
 
+def model_nft(pkt, mss):
+    """What the script of `pmtufix nft' (tcp flags & (syn | rst) == syn tcp
+    option maxseg size set ... map ...) makes of a forwarded packet, from
+    nft_exthdr_tcp_set_eval(): (output, what happened).  Nothing is ever
+    dropped: where nft cannot read what it needs, the rule stops."""
+    up = ip_upper(pkt)
+    if not up or up[2] != 6 or not up[3]:
+        return pkt, "not matched (not TCP, or not its first fragment)"
+    fam, thoff = up[0], up[1]
+    seg = pkt[thoff:]
+    if len(seg) < 14 or not seg[13] & 0x02 or seg[13] & 0x04:
+        return pkt, "not matched (no SYN, or RST)"
+    hdrlen = (seg[12] >> 4) * 4 if len(seg) >= 20 else 0
+    if hdrlen < 20 or len(seg) < hdrlen:
+        return pkt, "unchanged: the TCP header is not whole"
+    i = 20
+    while i < hdrlen - 1:
+        optl = 1 if seg[i] <= 1 or seg[i + 1] == 0 else seg[i + 1]
+        if seg[i] != 2:
+            i += optl
+            continue
+        if i + optl > hdrlen or optl < 4:
+            return pkt, (f"unchanged: the first MSS option, at {i}, is "
+                         f"{optl} bytes long")
+        old = u16(seg, i + 2)
+        if old <= mss:
+            return pkt, f"unchanged: MSS {old} at {i} not above {mss}"
+        b = bytearray(pkt)
+        set16(b, thoff + i + 2, mss)
+        set16(b, thoff + 16, kcsum_replace(u16(b, thoff + 16),
+                                           struct.pack("!H", old),
+                                           struct.pack("!H", mss)))
+        how = "MSS at an odd offset, checksum updated as if even" \
+            if (i + 2) & 1 else "checksum right"
+        return bytes(b), f"clamped MSS {old} at {i} to {mss} ({how})"
+    return pkt, "unchanged: no MSS option, none inserted"
+
+
+def nft_difference(inp, f, n):
+    """Why the PMTUFIX output f and the nft output n of the forwarded
+    packet inp differ, or None when it is none of the documented ones."""
+    fam, thoff, _, _, _, _ = ip_upper(inp)
+    seg = inp[thoff:]
+    hdrlen = (seg[12] >> 4) * 4 if len(seg) >= 20 else 0
+    opts = walk_options(seg[:hdrlen])
+    if opts is None:
+        if f == inp:
+            return ("malformed options: nft walks over them (a length of "
+                    "0 or 1 as 1) and rewrites the MSS after them; PMTUFIX "
+                    "leaves the packet alone")
+        return None
+    strict = [o[0] for o in opts if o[1] == 2]
+    if not strict:
+        if n == inp and len(f) == len(inp) + 4:
+            return "no MSS option: PMTUFIX inserts one, nft does not"
+        if n != inp:
+            return ("an MSS option after EOL: nft walks past EOL and "
+                    "clamps it; PMTUFIX ends the walk at EOL" +
+                    (" and inserts one" if len(f) == len(inp) + 4 else ""))
+        return None
+    if len(strict) > 1:
+        return ("several MSS options: nft clamps the first only, PMTUFIX "
+                "each one above the limit")
+    if (strict[0] + 2) & 1 and f[:thoff + 16] == n[:thoff + 16] and \
+            f[thoff + 18:] == n[thoff + 18:] and \
+            tcp_csum_ok(n) == "bad" and tcp_csum_ok(f) == "ok":
+        return ("an MSS at an odd offset: nft updates the checksum as if "
+                "the field were word-aligned and gets it wrong; PMTUFIX "
+                "updates the aligned 32-bit word around it")
+    return None
+
+
+def nft_verdict(a):
+    """The replay verdict of `pmtufix nft': the nft output of every
+    forwarded packet is what model_nft() says, and where it differs from
+    PMTUFIX's the difference is a documented one."""
+    n = len(read_stream(a.sent))
+    runs = {k: split_by_marks(read_stream(path), n, k) for k, path in
+            (("plain", a.plain), ("pmtufix", a.pmtufix), ("nft", a.nft))}
+    bad = same = 0
+    why_count = {}
+    for i, (label, _) in enumerate(read_stream(a.sent)):
+        p = runs["plain"][i][0] if runs["plain"][i] else None
+        f = runs["pmtufix"][i][0] if runs["pmtufix"][i] else None
+        nf = runs["nft"][i][0] if runs["nft"][i] else None
+        if p is None:
+            if nf is not None:
+                bad += 1
+                print(f"FAIL {label}: nft forwarded what the router alone "
+                      "did not")
+            continue
+        mss = a.mss4 if ip_upper(p)[0] == 4 else a.mss6
+        want, why = model_nft(p, mss)
+        if nf != want:
+            bad += 1
+            print(f"FAIL {label}: the nft output is not what its model "
+                  f"says ({why})\n  got  {nf.hex() if nf else None}\n"
+                  f"  want {want.hex()}")
+            continue
+        if nf == f:
+            same += 1
+            continue
+        diff = nft_difference(p, f, nf)
+        if diff is None:
+            bad += 1
+            print(f"FAIL {label}: nft and PMTUFIX differ for no documented "
+                  f"reason (nft: {why})")
+            continue
+        why_count[diff] = why_count.get(diff, 0) + 1
+        print(f"{label}: nft {why}; DIFFERENT: {diff}")
+    for k, v in sorted(why_count.items()):
+        print(f"# {v} packets: {k}")
+    print(f"# {same} packets the same through nft and PMTUFIX, "
+          f"{sum(why_count.values())} different, {bad} problems")
+    return 1 if bad or not same else 0
+
+
 def why_not_forwarded(pkt):
     """Why a packet does not reach the server side: (reason, whether it
     passes the FORWARD hook all the same)."""

@@ -36,6 +36,10 @@
       way that is not one of the documented differences.
   pcap ignored SENT PLAIN PMTUFIX IGNORE
       the verdict of --missing-mss ignore (see oracle.ignored()).
+  pcap nft SENT PLAIN PMTUFIX NFT --mss4 N --mss6 N
+      the verdict of `pmtufix nft' (see oracle.nft_verdict()): NFT, the
+      output through the script nft loaded, against a model of nft, and
+      each difference from PMTUFIX against the documented ones.
   pcap dump STREAM
       the labels and lengths of a stream, and the packets in hex.
 
@@ -49,7 +53,7 @@ import sys
 
 from .craft import synth_packets
 from .decap import describe, extract_all, ip_upper
-from .oracle import explain, ignored
+from .oracle import explain, ignored, nft_verdict
 from .pcapfile import CaptureError, out_file, read_stream, write_stream
 from .replay import cmd_capture, cmd_send
 
@@ -160,6 +164,13 @@ def main(argv):
     p.add_argument("--mss4", type=int, required=True)
     p.add_argument("--mss6", type=int, required=True)
     p.add_argument("--counters")
+    p = sub.add_parser("nft")
+    p.add_argument("sent")
+    p.add_argument("plain")
+    p.add_argument("pmtufix")
+    p.add_argument("nft")
+    p.add_argument("--mss4", type=int, required=True)
+    p.add_argument("--mss6", type=int, required=True)
     p = sub.add_parser("ignored")
     p.add_argument("sent")
     p.add_argument("plain")
@@ -171,7 +182,7 @@ def main(argv):
     try:
         return {"list": cmd_list, "write": cmd_write, "stream": cmd_stream,
                 "synth": cmd_synth, "send": cmd_send, "capture": cmd_capture,
-                "explain": explain, "ignored": ignored,
+                "explain": explain, "ignored": ignored, "nft": nft_verdict,
                 "dump": cmd_dump}[a.cmd](a)
     except (CaptureError, OSError, ValueError) as e:
         print(f"pcap: {e}", file=sys.stderr)
