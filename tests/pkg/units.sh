@@ -34,6 +34,12 @@ case "$1 $2" in
 		echo "$4:2:12: unknown layer \`ipipx'" >&2
 		exit 2
 	fi ;;
+"table list")
+	echo "pmtufix $*" >>"$CALLS"
+	printf '%-24s %6s %6s %6s %10s %10s %6s\n' TABLE MTU FLOOR4 FLOOR6 IPV4 IPV6 RULES
+	printf '%-24s %6u %6u %6u %10u %10u %6u\n' edge 1500 536 1220 4 1 2
+	printf '%-24s %6u %6u %6u %10u %10u %6u\n' lab.2 1500 536 1220 1 0 "${LAB_RULES:-0}"
+	printf '%-24s %6u %6u %6u %10u %10u %6u\n' other 1500 536 1220 1 0 0 ;;
 "derive "*)
 	echo "pmtufix $*" >>"$CALLS"
 	if [ -n "${FAIL_DERIVE:-}" ]; then
@@ -111,6 +117,20 @@ check "reload: every file" same 3 "$(grep -c '^pmtufix table load' "$CALLS")"
 
 run_boot
 check "no argument: usage, exit status 2" test "$rc" = 2
+
+# check: every table of the files loaded and used by a rule (lab.2 has no
+# rule, zz is not loaded; other is no file's and not checked).
+run_boot check
+check "check: exit status 1" test "$rc" = 1
+check "check: the command's list alone" same "pmtufix table list" "$(cat "$CALLS")"
+check "check: a line for each table not in use" same "$(printf '%s\n' \
+	"<3>pmtufix-boot: table lab.2 of $tmp/conf: no rule uses it (were the PMTUFIX rules flushed, as nftables' \`flush ruleset' does?)" \
+	"<3>pmtufix-boot: table zz of $tmp/conf is not loaded")" "$err"
+mv "$tmp/conf/zz.conf" "$tmp/zz.conf"
+LAB_RULES=1 run_boot check
+check "check: all in use, success" test "$rc" = 0
+check "check: says so" same "<6>pmtufix-boot: 2 table(s) of $tmp/conf loaded and in use" "$err"
+mv "$tmp/zz.conf" "$tmp/conf/zz.conf"
 
 # Derived tables: NAME.derive holds derive's options; NAME.conf beside it
 # is merged, not loaded alone; they come after the plain tables.
