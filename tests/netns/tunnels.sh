@@ -360,6 +360,28 @@ save() {
 	done
 }
 
+# run_clamped KEY WHAT: the transfers of test_measure's targets, each
+# tunnel's saved under KEY.
+run_clamped() {
+	local i n=0 st
+
+	probe_run $CLAMP_SECS $BYTES "${targets[@]}" || return 1
+	for i in "${!names[@]}"; do
+		save "${names[i]}" "$1=${PROBE_LINES[i]}"
+		probe_field "${PROBE_LINES[i]}" st=status
+		[ "$st" = ok ] && n=$((n + 1))
+	done
+	info "$2, $n transfers of $BYTES bytes completed"
+}
+
+# derive_in NS FILE: what pmtufix derive prints in NS, into FILE.
+derive_in() {
+	ip netns exec "$1" pmtufix derive >"$2" 2>"$2.err" || {
+		err "pmtufix derive in $1: $(cat "$2.err")"
+		return 1
+	}
+}
+
 test_measure() {
 	local k name fam ifc outer fill layers i line table='' pid n=0 st
 	local -a targets addrs names mtus
@@ -406,14 +428,7 @@ test_measure() {
 		-j PMTUFIX --table-name t || return 1
 	ip netns exec "$r" ip6tables -t mangle -A FORWARD -p tcp \
 		-j PMTUFIX --table-name t || return 1
-	probe_run $CLAMP_SECS $BYTES "${targets[@]}" || return 1
-	n=0
-	for i in "${!names[@]}"; do
-		save "${names[i]}" CLAMP="${PROBE_LINES[i]}"
-		probe_field "${PROBE_LINES[i]}" st=status
-		[ "$st" = ok ] && n=$((n + 1))
-	done
-	info "with PMTUFIX, $n transfers of $BYTES bytes completed"
+	run_clamped CLAMP "with PMTUFIX" || return 1
 
 	# The MTU the kernel enforces from the head, after the transfers.
 	probe_cmd mtu "$h" "${addrs[@]}" || return 1
@@ -424,20 +439,9 @@ test_measure() {
 
 	# The same transfers with a table only `pmtufix derive' wrote, on the
 	# head, from its own devices, routes and SAs.
-	ip netns exec "$h" pmtufix derive >"$RESULTS/derived" \
-		2>"$RESULTS/derived.err" || {
-		err "pmtufix derive in the head: $(cat "$RESULTS/derived.err")"
-		return 1
-	}
+	derive_in "$h" "$RESULTS/derived" || return 1
 	ip netns exec "$r" pmtufix table load t "$RESULTS/derived" || return 1
-	probe_run $CLAMP_SECS $BYTES "${targets[@]}" || return 1
-	n=0
-	for i in "${!names[@]}"; do
-		save "${names[i]}" DERIVED="${PROBE_LINES[i]}"
-		probe_field "${PROBE_LINES[i]}" st=status
-		[ "$st" = ok ] && n=$((n + 1))
-	done
-	info "with the derived table, $n transfers of $BYTES bytes completed"
+	run_clamped DERIVED "with the derived table" || return 1
 
 	# The incident: ESP transport between $c and $s.
 	batch "$c" incident_lines c || return 1
@@ -458,11 +462,7 @@ test_measure() {
 	read -r -a mtus <<<"$PROBE_LINE"
 	save incident KMTU4="${mtus[0]}" KMTU6="${mtus[1]}"
 	# And with the table $c derives from its own SAs.
-	ip netns exec "$c" pmtufix derive >"$RESULTS/derived.c" \
-		2>"$RESULTS/derived.err" || {
-		err "pmtufix derive in the client: $(cat "$RESULTS/derived.err")"
-		return 1
-	}
+	derive_in "$c" "$RESULTS/derived.c" || return 1
 	ip netns exec "$c" pmtufix table load i "$RESULTS/derived.c" || return 1
 	probe_run $CLAMP_SECS $BYTES "${targets[@]}" || return 1
 	save incident DERIVED4="${PROBE_LINES[0]}" DERIVED6="${PROBE_LINES[1]}" \

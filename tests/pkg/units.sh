@@ -5,7 +5,9 @@
 # PID 1 or the module: pmtufix-boot against a stand-in pmtufix and
 # modprobe (which files it loads, in which order, with which commands; a
 # failing file named in an error line, the others still loaded, exit 1; an
-# empty directory loads nothing and succeeds), pmtufix-metrics (the file
+# empty directory loads nothing and succeeds; derived tables, merged,
+# after the plain ones; `check' naming the tables no rule uses),
+# pmtufix-metrics (derived tables' drift; the file
 # replaced whole, written when the command fails, a temporary file never
 # left behind) with the real command, and `systemd-analyze verify` on the
 # units as installed.  The VM lane boots systemd and runs them for real.
@@ -138,6 +140,14 @@ printf '%s\n' "# the tunnels of this gateway" "--from tunnels,xfrm  # not ipvs" 
 	>"$tmp/conf/core.derive"
 echo "--mtu 9000" >"$tmp/conf/dc.derive"
 echo "10.99.0.0/16 pppoe" >"$tmp/conf/core.conf"
+derived_calls=(
+	"pmtufix derive --from tunnels,xfrm --merge $tmp/conf/core.conf"
+	"pmtufix table create --exist core"
+	"pmtufix table load core 10.50.1.0/24 mtu 1500 ipip  # route: ul (mtu 1500); ipip tun1 to 10.100.1.2"
+	"pmtufix derive --mtu 9000"
+	"pmtufix table create --exist dc"
+	"pmtufix table load dc 10.50.1.0/24 mtu 1500 ipip  # route: ul (mtu 1500); ipip tun1 to 10.100.1.2"
+)
 run_boot start
 check "derived tables: success" test "$rc" = 0
 check "derived tables: derive with the file's options, merged with NAME.conf, after the plain tables" \
@@ -149,13 +159,7 @@ check "derived tables: derive with the file's options, merged with NAME.conf, af
 	"pmtufix table load lab.2 10.0.0.0/8 gre" \
 	"pmtufix table create --exist zz" \
 	"pmtufix table load zz 10.0.0.0/8 gre" \
-	"pmtufix derive --from tunnels,xfrm --merge $tmp/conf/core.conf" \
-	"pmtufix table create --exist core" \
-	"pmtufix table load core 10.50.1.0/24 mtu 1500 ipip  # route: ul (mtu 1500); ipip tun1 to 10.100.1.2" \
-	"pmtufix derive --mtu 9000" \
-	"pmtufix table create --exist dc" \
-	"pmtufix table load dc 10.50.1.0/24 mtu 1500 ipip  # route: ul (mtu 1500); ipip tun1 to 10.100.1.2")" \
-	"$(cat "$CALLS")"
+	"${derived_calls[@]}")" "$(cat "$CALLS")"
 check "derived tables: what derive could not model, logged as a warning" \
 	grep -qx "<4>pmtufix-boot: $tmp/conf/dc.derive: pmtufix derive: 10.71.0.0/24: no entry: route: device vti1: a device of kind vti, which pmtufix does not model" \
 	<<<"$err"
@@ -165,13 +169,7 @@ check "derived tables: five loaded" \
 run_boot derive
 check "derive: success" test "$rc" = 0
 check "derive: the derived tables alone" same "$(printf '%s\n' \
-	"pmtufix derive --from tunnels,xfrm --merge $tmp/conf/core.conf" \
-	"pmtufix table create --exist core" \
-	"pmtufix table load core 10.50.1.0/24 mtu 1500 ipip  # route: ul (mtu 1500); ipip tun1 to 10.100.1.2" \
-	"pmtufix derive --mtu 9000" \
-	"pmtufix table create --exist dc" \
-	"pmtufix table load dc 10.50.1.0/24 mtu 1500 ipip  # route: ul (mtu 1500); ipip tun1 to 10.100.1.2")" \
-	"$(cat "$CALLS")"
+	"${derived_calls[@]}")" "$(cat "$CALLS")"
 
 FAIL_DERIVE=1 run_boot reload
 check "derive failing: exit status 1" test "$rc" = 1

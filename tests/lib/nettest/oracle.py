@@ -72,6 +72,23 @@ def insert_mss(pkt, thoff, fam, mss):
     return bytes(b)
 
 
+def clamp16(pkt, thoff, off, mss):
+    """The MSS option at off of the TCP header lowered to mss as TCPMSS
+    and nft do, the checksum updated over the 16-bit field wherever it
+    sits: (output, what happened)."""
+    old = u16(pkt, thoff + off + 2)
+    if old <= mss:
+        return pkt, f"unchanged: MSS {old} at {off} not above {mss}"
+    b = bytearray(pkt)
+    set16(b, thoff + off + 2, mss)
+    set16(b, thoff + 16, kcsum_replace(u16(b, thoff + 16),
+                                       struct.pack("!H", old),
+                                       struct.pack("!H", mss)))
+    how = "MSS at an odd offset, checksum updated as if even" \
+        if (off + 2) & 1 else "checksum right"
+    return bytes(b), f"clamped MSS {old} at {off} to {mss} ({how})"
+
+
 def model_tcpmss(pkt, mss):
     """What -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss mss makes of
     a forwarded packet: (output or None, what happened)."""
@@ -86,17 +103,7 @@ def model_tcpmss(pkt, mss):
         return None, "dropped: TCP header longer than the packet"
     off = tcpmss_walk(seg[:hdrlen])
     if off is not None:
-        old = u16(seg, off + 2)
-        if old <= mss:
-            return pkt, f"unchanged: MSS {old} at {off} not above {mss}"
-        b = bytearray(pkt)
-        set16(b, thoff + off + 2, mss)
-        set16(b, thoff + 16, kcsum_replace(u16(b, thoff + 16),
-                                           struct.pack("!H", old),
-                                           struct.pack("!H", mss)))
-        how = "MSS at an odd offset, checksum updated as if even" \
-            if (off + 2) & 1 else "checksum right"
-        return bytes(b), f"clamped MSS {old} at {off} to {mss} ({how})"
+        return clamp16(pkt, thoff, off, mss)
     if len(seg) > hdrlen:
         return pkt, "unchanged: no MSS, data after the header"
     if hdrlen >= 60:
@@ -177,17 +184,7 @@ def model_nft(pkt, mss):
         if i + optl > hdrlen or optl < 4:
             return pkt, (f"unchanged: the first MSS option, at {i}, is "
                          f"{optl} bytes long")
-        old = u16(seg, i + 2)
-        if old <= mss:
-            return pkt, f"unchanged: MSS {old} at {i} not above {mss}"
-        b = bytearray(pkt)
-        set16(b, thoff + i + 2, mss)
-        set16(b, thoff + 16, kcsum_replace(u16(b, thoff + 16),
-                                           struct.pack("!H", old),
-                                           struct.pack("!H", mss)))
-        how = "MSS at an odd offset, checksum updated as if even" \
-            if (i + 2) & 1 else "checksum right"
-        return bytes(b), f"clamped MSS {old} at {i} to {mss} ({how})"
+        return clamp16(pkt, thoff, i, mss)
     return pkt, "unchanged: no MSS option, none inserted"
 
 
