@@ -134,7 +134,8 @@ static int resolve(struct derivation *d)
 	struct override *o;
 	size_t i, j;
 
-	qsort(d->all.v, d->all.n, sizeof(d->all.v[0]), entry_cmp);
+	if (d->all.n)
+		qsort(d->all.v, d->all.n, sizeof(d->all.v[0]), entry_cmp);
 	d->pick = calloc(d->all.n + 1, sizeof(*d->pick));
 	if (!d->pick)
 		return -1;
@@ -461,7 +462,8 @@ static int compare(const struct derivation *d, struct loaded *l,
 	int cmp;
 	u32 inner;
 
-	qsort(l->v, l->n, sizeof(*l->v), reply_cmp);
+	if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), reply_cmp);
 	while (i < d->npick || k < l->n) {
 		e = i < d->npick ? &d->all.v[d->pick[i]] : NULL;
 		r = k < l->n ? &l->v[k] : NULL;

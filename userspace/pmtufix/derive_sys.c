@@ -1294,6 +1294,8 @@ static int route_shadowed(const struct sys *s, const struct route *r)
 	const struct plain_route *p;
 
 	memcpy(key.dst, r->dst, 16);
+	if (!s->nplain)
+		return 0;
 	p = bsearch(&key, s->plain, s->nplain, sizeof(*p), plain_cmp);
 	/* Any of equal prefix will do: the lowest is checked below. */
 	while (p && p > s->plain && !plain_cmp(p - 1, &key))
@@ -1354,8 +1356,10 @@ int dv_derive(const struct dv_options *o, struct dv_list *out)
 		goto out;
 	}
 	/* A prefix's route is the one of lowest metric. */
-	qsort(s.routes, s.nroutes, sizeof(*s.routes), route_cmp);
-	qsort(s.plain, s.nplain, sizeof(*s.plain), plain_cmp);
+	if (s.nroutes)
+		qsort(s.routes, s.nroutes, sizeof(*s.routes), route_cmp);
+	if (s.nplain)
+		qsort(s.plain, s.nplain, sizeof(*s.plain), plain_cmp);
 	if (o->from & DV_XFRM)
 		for (i = 0; i < s.npols; i++)
 			if (derive_policy(&s, &s.pols[i], out))

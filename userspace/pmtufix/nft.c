@@ -188,7 +188,8 @@ static int build(struct fam *f, unsigned int family, const u32 set[3])
 	size_t i;
 	bool ok;
 
-	qsort(f->e, f->n, sizeof(*f->e), spec_cmp);
+	if (f->n)
+		qsort(f->e, f->n, sizeof(*f->e), spec_cmp);
 	f->mss = calloc(f->n + 1, sizeof(*f->mss));
 	if (family == PMTUFIX_IPV4) {
 		f->pfx4 = calloc(f->n + 1, sizeof(*f->pfx4));
