@@ -142,12 +142,20 @@ test_coexistence() {
 		jq -c '.nftables[] | select(.chain) | .chain | [.hook, .prio]')
 	check_eq '["forward",-150]' "$chain" "iptables-nft's FORWARD chain" ||
 		return 1
-	ip netns exec "$r" nft list chain ip mangle PMTUFIX-CLAMP |
-		grep -q 'xt target "PMTUFIX"' || {
-		err "nft list does not show the rule as xt target \"PMTUFIX\""
+	chain=$(ip netns exec "$r" nft list chain ip mangle PMTUFIX-CLAMP |
+		grep PMTUFIX | grep -v chain)
+	info "nft list ruleset shows the rule as: ${chain#"${chain%%[![:space:]]*}"}"
+	[[ $chain == *xt*PMTUFIX* ]] || {
+		err "nft list does not show the rule as an xt target"
 		return 1
 	}
-	info "nft list ruleset shows the rule as: $(ip netns exec "$r" nft list chain ip mangle PMTUFIX-CLAMP | grep -o 'xt target.*')"
+	# Its options are not in the listing, so the listing does not load.
+	ip netns exec "$r" nft list ruleset >"$TMP/listed.nft" || return 1
+	if ip netns exec "$r" nft -c -f "$TMP/listed.nft" 2>"$TMP/listed.err"; then
+		err "nft took its own listing of the PMTUFIX rule back"
+		return 1
+	fi
+	info "nft -f of that listing: $(grep -m 1 -i error "$TMP/listed.err")"
 
 	probe_start "$c:veth0" "$s:veth0" || return 1
 	expect_clamp 1360 1340 "iptables-nft rules" || return 1
@@ -179,7 +187,7 @@ test_coexistence() {
 
 	# Debian's stock /etc/nftables.conf begins with `flush ruleset': the
 	# PMTUFIX rules go with everything else, silently.
-	{ echo "flush ruleset"; tail -n +4 "$TMP/native.nft"; } >"$TMP/stock.nft"
+	{ echo "flush ruleset"; tail -n +3 "$TMP/native.nft"; } >"$TMP/stock.nft"
 	ip netns exec "$r" nft -f "$TMP/stock.nft" || return 1
 	expect_clamp 1460 1440 "after flush ruleset (nothing clamps)" || return 1
 	boot_check
