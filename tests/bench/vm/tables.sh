@@ -4,10 +4,12 @@
 # The same prefixes loaded three ways, in one boot: as a pmtufix table, as
 # routes (`ip -batch') and as an nftables interval map (`nft -f'): load
 # time, kernel memory, and one prefix added and deleted on the full table.
+# And a fourth: the script `pmtufix nft' makes of the table, for hosts
+# without the module, its making and its load with nft -f.
 # BENCH_N4 IPv4 (default 1,000,000) and BENCH_N6 IPv6 (200,000) prefixes.
 #
 #   namespaces $p (pmtufix), $f (routes), $n (nftables): a dummy device
-#   each, no traffic
+#   each, no traffic; $q: the script of `pmtufix nft'
 
 source "$(dirname "$0")/../../lib/lib.sh"
 source "$(dirname "$0")/lib.bash"
@@ -60,6 +62,16 @@ load_family() {
 		return 1
 	measure_load "nft-v$fam" "$n" "bench-n$fam" \
 		nft -f "$TMP/n$fam" || return 1
+	# The same table as `pmtufix nft' writes it for hosts without the
+	# module (its intervals and MSS are the module's lookup's), made, then
+	# loaded beside the map above.
+	timed "pmtufix-nft-v$fam-make" sh -c \
+		"pmtufix nft --table pmtufix$fam '$TMP/p$fam' >'$TMP/s$fam'" ||
+		return 1
+	info "pmtufix nft, IPv$fam: $(tail -n 1 "$TMP/s$fam"), $(($(stat -c %s "$TMP/s$fam") / 1024)) KiB of script"
+	# A namespace of its own: nft -f first reads every table there is.
+	measure_load "pmtufix-nft-v$fam" "$q" "bench-s$fam" \
+		nft -f "$TMP/s$fam" || return 1
 
 	# One prefix outside the table, added and deleted again: five times,
 	# but once for nft, whose commands read the whole map each time.
@@ -102,6 +114,12 @@ vs() {
 	echo "pmtufix/fib $(ratio "$p" "$f"), pmtufix/nft $(ratio "$p" "$n")"
 }
 
+# row_ratio A B COLUMN: row A's figure over row B's.
+row_ratio() {
+	ratio "$(awk -v l="$1" -v c="$3" '$1 == l { print $c }' "$TMP/rows")" \
+		"$(awk -v l="$2" -v c="$3" '$1 == l { print $c }' "$TMP/rows")"
+}
+
 test_tables() {
 	local ns fam k
 
@@ -110,7 +128,7 @@ test_tables() {
 		echo "no cgroup2 memory controller"
 		return $ksft_skip
 	}
-	setup_ns p f n || return 1
+	setup_ns p f n q || return 1
 	for ns in "$p" "$f" "$n"; do
 		ip -n "$ns" link add bench0 type dummy || return 1
 		ip -n "$ns" link set bench0 up || return 1
@@ -132,22 +150,23 @@ test_tables() {
 	timed nft-start ip netns exec "$n" nft list tables
 
 	info ""
-	info "$(printf '%-14s %10s %12s %14s %14s' load ms 'KiB kernel' 'B/prefix' 'B/prefix memcg')"
+	info "$(printf '%-18s %10s %12s %14s %14s' load ms 'KiB kernel' 'B/prefix' 'B/prefix memcg')"
 	while read -r label t kib cg; do
 		local count=$BENCH_N4
 		[[ $label == *v6 ]] && count=$BENCH_N6
-		info "$(printf '%-14s %10d %12d %14d %14d' "$label" "$t" "$kib" \
+		info "$(printf '%-18s %10d %12d %14d %14d' "$label" "$t" "$kib" \
 			$((kib * 1024 / count)) $((cg * 1024 / count)))"
 	done <"$TMP/rows"
 	for fam in 4 6; do
 		info "IPv$fam load time: $(vs "$fam" 2), memory charged: $(vs "$fam" 4), slab+vmalloc+percpu: $(vs "$fam" 3)"
+		info "IPv$fam pmtufix nft's script over the module's table: load time $(row_ratio "pmtufix-nft-v$fam" "pmtufix-v$fam" 2), memory charged $(row_ratio "pmtufix-nft-v$fam" "pmtufix-v$fam" 4)"
 	done
 	info ""
 	info "one prefix on the full table, ms, median of 5 (nft: 1), command start included:"
 	info "$(for l in $(awk '{ print $1 }' "$TMP/ops" | awk '!seen[$0]++'); do
 		printf '%s %s  ' "$l" "$(median "$TMP/ops" "$l")"
 	done)"
-	for ns in "$p" "$f" "$n"; do
+	for ns in "$p" "$f" "$n" "$q"; do
 		ip netns del "$ns"
 	done
 	NS_LIST=()
