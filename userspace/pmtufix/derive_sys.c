@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -1185,6 +1186,12 @@ static int derive_ipvs(struct sys *s, struct dv_list *out)
 	size_t i;
 	int ret;
 
+	/*
+	 * Asking for the family would load ip_vs on a host that has none:
+	 * its /proc/net/ip_vs, in every namespace, says whether it is there.
+	 */
+	if (access("/proc/net/ip_vs", F_OK))
+		return 0;
 	ret = pmtufix_nl_family(&s->gen, IPVS_GENL_NAME);
 	if (ret == -ENOENT)
 		return 0;	/* no IPVS here: nothing to derive */
