@@ -86,16 +86,19 @@ echo "10.0.0.0/8 gre" >"$tmp/conf/lab.2.conf"
 echo "10.0.0.0/8 gre" >"$tmp/conf/zz.conf"
 echo "not a table" >"$tmp/conf/README"
 echo "10.0.0.0/8 gre" >"$tmp/conf/old.conf.dpkg-old"
+plain_calls=(
+	"modprobe xt_PMTUFIX"
+	"pmtufix table create --exist edge"
+	"pmtufix table load edge 192.0.2.10/32 ipip"
+	"pmtufix table create --exist lab.2"
+	"pmtufix table load lab.2 10.0.0.0/8 gre"
+	"pmtufix table create --exist zz"
+	"pmtufix table load zz 10.0.0.0/8 gre"
+)
 run_boot start
 check "three files: success" test "$rc" = 0
-check "three files: create --exist, then load, each in order" same "$(printf '%s\n' \
-	"modprobe xt_PMTUFIX" \
-	"pmtufix table create --exist edge" \
-	"pmtufix table load edge 192.0.2.10/32 ipip" \
-	"pmtufix table create --exist lab.2" \
-	"pmtufix table load lab.2 10.0.0.0/8 gre" \
-	"pmtufix table create --exist zz" \
-	"pmtufix table load zz 10.0.0.0/8 gre")" "$(cat "$CALLS")"
+check "three files: create --exist, then load, each in order" \
+	same "$(printf '%s\n' "${plain_calls[@]}")" "$(cat "$CALLS")"
 
 FAIL_LOAD=lab.2 run_boot start
 check "a bad file: exit status 1" test "$rc" = 1
@@ -151,15 +154,8 @@ derived_calls=(
 run_boot start
 check "derived tables: success" test "$rc" = 0
 check "derived tables: derive with the file's options, merged with NAME.conf, after the plain tables" \
-	same "$(printf '%s\n' \
-	"modprobe xt_PMTUFIX" \
-	"pmtufix table create --exist edge" \
-	"pmtufix table load edge 192.0.2.10/32 ipip" \
-	"pmtufix table create --exist lab.2" \
-	"pmtufix table load lab.2 10.0.0.0/8 gre" \
-	"pmtufix table create --exist zz" \
-	"pmtufix table load zz 10.0.0.0/8 gre" \
-	"${derived_calls[@]}")" "$(cat "$CALLS")"
+	same "$(printf '%s\n' "${plain_calls[@]}" "${derived_calls[@]}")" \
+	"$(cat "$CALLS")"
 check "derived tables: what derive could not model, logged as a warning" \
 	grep -qx "<4>pmtufix-boot: $tmp/conf/dc.derive: pmtufix derive: 10.71.0.0/24: no entry: route: device vti1: a device of kind vti, which pmtufix does not model" \
 	<<<"$err"

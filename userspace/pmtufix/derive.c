@@ -22,6 +22,7 @@
 #include "json.h"
 #include "request.h"
 #include "subcommands.h"
+#include "table.h"
 
 #define ACTION "derive"
 
@@ -170,59 +171,34 @@ static void derivation_free(struct derivation *d)
 	free(d->over);
 }
 
+struct merge_ctx {
+	struct derivation *d;
+	const char *path;
+};
+
+static int merge_entry(const struct pmtufix_entry_spec *spec,
+		       unsigned int lineno, void *data)
+{
+	struct merge_ctx *m = data;
+	struct dv_entry *e = dv_add(&m->d->all);
+
+	if (!e) {
+		fprintf(stderr, "pmtufix derive: out of memory\n");
+		return -1;
+	}
+	e->spec = *spec;
+	e->ok = 1;
+	e->rank = DV_RANK_FILE;
+	snprintf(e->note, sizeof(e->note), "%s line %u", m->path, lineno);
+	return 0;
+}
+
 /* The hand-written file, as entries of rank DV_RANK_FILE. */
 static int read_merge(const char *path, struct derivation *d)
 {
-	struct pmtufix_parse_error err;
-	struct pmtufix_line line;
-	unsigned int lineno = 0, k;
-	struct dv_entry *e;
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int kind, bad = 0;
-	FILE *f;
+	struct merge_ctx m = { .d = d, .path = path };
 
-	f = fopen(path, "r");
-	if (!f) {
-		fprintf(stderr, "pmtufix derive: cannot open %s: %s\n", path,
-			strerror(errno));
-		return -1;
-	}
-	while ((len = getline(&buf, &cap, f)) >= 0) {
-		lineno++;
-		kind = pmtufix_parse_file_line(buf, len, &line, &err);
-		if (kind < 0 || kind == PMTUFIX_LINE_TABLE) {
-			fprintf(stderr, "pmtufix derive: %s:%u:%u: %s\n", path,
-				lineno, kind < 0 ? err.column : 1,
-				kind < 0 ? err.msg :
-				"a `table' line: the file must be one table's");
-			bad = 1;
-			continue;
-		}
-		if (kind == PMTUFIX_LINE_SET) {
-			for (k = 0; k < PMTUFIX_NSETTINGS; k++)
-				if (line.settings.given & (1U << k)) {
-					d->settings.given |= 1U << k;
-					d->settings.value[k] = line.settings.value[k];
-				}
-			continue;
-		}
-		if (kind != PMTUFIX_LINE_ENTRY)
-			continue;
-		e = dv_add(&d->all);
-		if (!e) {
-			bad = 1;
-			break;
-		}
-		e->spec = line.entry;
-		e->ok = 1;
-		e->rank = DV_RANK_FILE;
-		snprintf(e->note, sizeof(e->note), "%s line %u", path, lineno);
-	}
-	free(buf);
-	fclose(f);
-	return bad ? -1 : 0;
+	return table_file_read(path, "derive", &d->settings, merge_entry, &m);
 }
 
 /* The inner MTU of @e with a table whose own MTU is @mtu. */

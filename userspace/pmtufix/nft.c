@@ -27,6 +27,7 @@
 #include "core/lpm.h"
 #include "parse.h"
 #include "subcommands.h"
+#include "table.h"
 
 /* Elements a line: nft reads the script in one transaction anyway. */
 #define ELEMENTS_PER_LINE	1024
@@ -111,59 +112,35 @@ static int nft_name_valid(const char *s)
 	return 1;
 }
 
+static int add_entry(const struct pmtufix_entry_spec *e, unsigned int lineno,
+		     void *data)
+{
+	struct fam *f = &((struct fam *)data)[e->family == PMTUFIX_IPV6];
+	struct pmtufix_entry_spec *v;
+
+	v = array_grow(f->e, &f->cap, f->n, sizeof(*v), 256);
+	if (!v) {
+		fprintf(stderr, "pmtufix nft: out of memory\n");
+		return -1;
+	}
+	f->e = v;
+	v[f->n++] = *e;
+	return 0;
+}
+
 /* The table file: entries by family, and the settings that matter here. */
 static int read_table(const char *path, struct fam fams[2], u32 set[3])
 {
-	struct pmtufix_parse_error err;
-	struct pmtufix_line line;
-	struct pmtufix_entry_spec *v;
-	unsigned int lineno = 0, k;
-	struct fam *f;
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int kind, bad = 0;
-	FILE *in;
+	struct pmtufix_settings s = {};
+	unsigned int k;
 
-	in = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	if (!in) {
-		fprintf(stderr, "pmtufix nft: cannot open %s: %s\n", path,
-			strerror(errno));
+	if (table_file_read(path, "nft", &s, add_entry, fams))
 		return -1;
-	}
-	while ((len = getline(&buf, &cap, in)) >= 0) {
-		lineno++;
-		kind = pmtufix_parse_file_line(buf, len, &line, &err);
-		if (kind < 0 || kind == PMTUFIX_LINE_TABLE) {
-			fprintf(stderr, "pmtufix nft: %s:%u:%u: %s\n", path, lineno,
-				kind < 0 ? err.column : 1, kind < 0 ? err.msg :
-				"a `table' line: the file must be one table's");
-			bad = 1;
-			continue;
-		}
-		if (kind == PMTUFIX_LINE_SET) {
-			/* mtu, floor4 and floor6 come first in the settings. */
-			for (k = 0; k < 3; k++)
-				if (line.settings.given & (1U << k))
-					set[k] = line.settings.value[k];
-			continue;
-		}
-		if (kind != PMTUFIX_LINE_ENTRY)
-			continue;
-		f = &fams[line.entry.family == PMTUFIX_IPV6];
-		v = array_grow(f->e, &f->cap, f->n, sizeof(*v), 256);
-		if (!v) {
-			fprintf(stderr, "pmtufix nft: out of memory\n");
-			bad = 1;
-			break;
-		}
-		f->e = v;
-		v[f->n++] = line.entry;
-	}
-	free(buf);
-	if (in != stdin)
-		fclose(in);
-	return bad ? -1 : 0;
+	/* mtu, floor4 and floor6 come first in the settings. */
+	for (k = 0; k < 3; k++)
+		if (s.given & (1U << k))
+			set[k] = s.value[k];
+	return 0;
 }
 
 static int spec_cmp(const void *pa, const void *pb)

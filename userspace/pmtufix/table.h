@@ -54,6 +54,20 @@ void table_settings_of(const struct pmtufix_table_reply *t,
  */
 void table_report(const char *name, const char *what, int changed);
 
+/*
+ * Reads the file of one table (@path, "-" for standard input) line by
+ * line, for commands that use a table file without loading it: each
+ * entry to @entry (with its line number; nonzero from it stops the read
+ * and fails it), the settings of its `set' lines merged into @set.  Every
+ * error is printed as "pmtufix WHO: PATH:LINE:COLUMN: ...", a `table' line
+ * being one.  0, or -1 when anything failed.
+ */
+int table_file_read(const char *path, const char *who,
+		    struct pmtufix_settings *set,
+		    int (*entry)(const struct pmtufix_entry_spec *e,
+				 unsigned int lineno, void *data),
+		    void *data);
+
 int table_load(int argc, const char *argv[]);
 int table_check(int argc, const char *argv[]);
 int table_save(int argc, const char *argv[]);

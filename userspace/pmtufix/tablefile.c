@@ -611,6 +611,52 @@ int table_flush(int argc, const char *argv[])
 	return ret ? 1 : 0;
 }
 
+/* Reading, for derive and nft */
+
+int table_file_read(const char *path, const char *who,
+		    struct pmtufix_settings *set,
+		    int (*entry)(const struct pmtufix_entry_spec *e,
+				 unsigned int lineno, void *data),
+		    void *data)
+{
+	struct pmtufix_parse_error err;
+	struct pmtufix_line line;
+	unsigned int lineno = 0;
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int kind, bad = 0;
+	FILE *in;
+
+	in = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	if (!in) {
+		fprintf(stderr, "pmtufix %s: cannot open %s: %s\n", who, path,
+			strerror(errno));
+		return -1;
+	}
+	while ((len = getline(&buf, &cap, in)) >= 0) {
+		lineno++;
+		kind = pmtufix_parse_file_line(buf, len, &line, &err);
+		if (kind < 0 || kind == PMTUFIX_LINE_TABLE) {
+			fprintf(stderr, "pmtufix %s: %s:%u:%u: %s\n", who, path,
+				lineno, kind < 0 ? err.column : 1,
+				kind < 0 ? err.msg :
+				"a `table' line: the file must be one table's");
+			bad = 1;
+		} else if (kind == PMTUFIX_LINE_SET) {
+			merge_settings(set, &line.settings);
+		} else if (kind == PMTUFIX_LINE_ENTRY &&
+			   entry(&line.entry, lineno, data)) {
+			bad = 1;
+			break;
+		}
+	}
+	free(buf);
+	if (in != stdin)
+		fclose(in);
+	return bad ? -1 : 0;
+}
+
 /* Saving */
 
 struct save_ctx {
