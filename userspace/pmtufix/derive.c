@@ -401,8 +401,6 @@ struct check {
 	const char *table;
 	u32 mtu;
 	unsigned int count[NDRIFT];
-	struct json *j;
-	int open[NDRIFT];
 	char (*lines[NDRIFT])[700];
 	size_t nlines[NDRIFT], caplines[NDRIFT];
 };

@@ -809,10 +809,8 @@ static int wg_peer(struct link *k, const struct nlattr *peer)
 
 	tb_nest(&t, peer);
 	sin = tb_get(&t, WGPEER_A_ENDPOINT, sizeof(*sin));
-	if (!sin) {
-		k->peers_without++;
-		return 0;
-	}
+	if (!sin)
+		return 0;	/* no endpoint yet: it sends nothing */
 	v = array_grow(k->peers, &k->cappeers, k->npeers, sizeof(*v), 4);
 	if (!v)
 		return -1;
@@ -949,7 +947,6 @@ static int derive_policy(struct sys *s, const struct policy *pol,
 	memcpy(d, &sel->daddr, 16);
 	snprintf(from, sizeof(from), "xfrm policy %u out", pol->info.index);
 	if (sel->prefixlen_s) {
-		memcpy(a, &sel->saddr, 16);
 		dv_addr_str(family, (const u8 *)&sel->saddr, a, sizeof(a));
 		snprintf(from + strlen(from), sizeof(from) - strlen(from),
 			 " (for sources in %s/%u)", a, sel->prefixlen_s);

@@ -61,7 +61,7 @@ struct link {
 	/* WireGuard: the peers' endpoints, read when a route needs them. */
 	int wg_read;
 	struct peer *peers;
-	size_t npeers, cappeers, peers_without;
+	size_t npeers, cappeers;
 };
 
 struct nexthop {
